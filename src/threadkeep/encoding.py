@@ -1,0 +1,75 @@
+"""Decoding a page's bytes: HTTP header, then BOM, then <meta charset>, then detection."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""",
+    re.IGNORECASE,
+)
+_HEADER = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip()).name
+    except LookupError:
+        return None
+
+
+def charset_from_header(content_type: str | None) -> str | None:
+    m = _HEADER.search(content_type or "")
+    return _codec(m.group(1)) if m else None
+
+
+def sniff_encoding(raw: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """(codec name, how it was found): 'header', 'bom', 'meta', 'detected' or 'default'."""
+    enc = charset_from_header(content_type)
+    if enc:
+        return enc, "header"
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return name, "bom"
+    m = _META.search(raw[:4096])
+    enc = _codec(m.group(1).decode("ascii", "replace")) if m else None
+    if enc:
+        if enc in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):  # a <meta> we could read is not UTF-16
+            enc = "utf-8"
+        # A page that declares UTF-8 but is not valid UTF-8 (cp1252 mislabelled): detect instead.
+        if enc == "utf-8":
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return _detect(raw), "detected"
+        return enc, "meta"
+    try:
+        raw.decode("utf-8")
+        return "utf-8", "default"
+    except UnicodeDecodeError:
+        return _detect(raw), "detected"
+
+
+def _detect(raw: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw[:200_000]).best()
+    enc = _codec(best.encoding) if best is not None else None
+    return enc or "cp1252"
+
+
+def decode(raw: bytes, content_type: str | None = None) -> str:
+    """The text of a page's bytes; undecodable bytes become U+FFFD, never an error."""
+    enc, _how = sniff_encoding(raw, content_type)
+    text = raw.decode(enc, errors="replace")
+    return text[1:] if text.startswith("\ufeff") else text

@@ -1,0 +1,202 @@
+"""What every extractor stands on: the parsed page, the Extractor base class, forgiving helpers.
+
+Extractors locate their regions with lxml (`page.tree`, XPath or CSS selectors): it parses
+about twenty times faster than building a full BeautifulSoup tree, and the HTML APIs meet
+in `page.soup_of(element)` where an extractor wants BeautifulSoup for one small region.
+Extractors never fetch and never print; they return an `Extraction`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import ClassVar
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from threadkeep.errors import ExtractError, InputError
+from threadkeep.model import Article, Author, Comment, ExternalComments
+from threadkeep.sanitize import clean_html, element_text
+
+MAX_PAGE_BYTES = 64 * 1024 * 1024
+
+
+class Page:
+    """A page to extract from: its decoded text, its URL, and its lxml tree (parsed once, lazily)."""
+
+    def __init__(self, html: str, url: str | None = None) -> None:
+        self.html = html
+        self.url = url
+
+    @cached_property
+    def tree(self) -> lxml_html.HtmlElement:
+        if len(self.html) > MAX_PAGE_BYTES:
+            raise ExtractError(f"page too large to extract: {len(self.html):,} characters (limit {MAX_PAGE_BYTES:,})")
+        text = self.html.replace("\x00", "")
+        if not text.strip():
+            raise InputError("not HTML: the page is empty")
+        parser = lxml_html.HTMLParser(recover=True, huge_tree=False, remove_comments=False)
+        try:
+            root = lxml_html.document_fromstring(text, parser=parser)
+        except (etree.ParserError, ValueError) as exc:
+            raise InputError(f"not HTML: {exc}") from None
+        if root is None:
+            raise InputError("not HTML: nothing to parse")
+        return root
+
+    @cached_property
+    def host(self) -> str:
+        return (urlsplit(self.url).hostname or "") if self.url else ""
+
+    def css(self, selector: str, root=None) -> list:
+        return (root if root is not None else self.tree).cssselect(selector)
+
+    def xpath(self, expr: str, root=None) -> list:
+        return (root if root is not None else self.tree).xpath(expr)
+
+    def absolute(self, href: str | None) -> str | None:
+        """An absolute URL for href (relative to the page URL when it is known)."""
+        if not href:
+            return None
+        href = href.strip()
+        if not href or href.lower().startswith(("javascript:", "data:", "vbscript:")):
+            return None
+        return urljoin(self.url, href) if self.url else href
+
+    def meta(self, *names: str) -> str | None:
+        """The content of the first <meta name|property=…> of these names that has one."""
+        for name in names:
+            for el in self.tree.xpath(f'//meta[@name="{name}" or @property="{name}" or @itemprop="{name}"]'):
+                content = (el.get("content") or "").strip()
+                if content:
+                    return content
+        return None
+
+    def soup_of(self, element):
+        """A BeautifulSoup tree of one region (parse less: never the whole page)."""
+        from bs4 import BeautifulSoup
+
+        return BeautifulSoup(lxml_html.tostring(element, encoding="unicode"), "lxml")
+
+
+@dataclass
+class Extraction:
+    """What an extractor finds: article metadata, the post body element, the comment tree."""
+
+    platform: str
+    article: Article = field(default_factory=Article)
+    body: lxml_html.HtmlElement | None = None  # the post body; the pipeline cleans it and finds the abstract
+    comments: list[Comment] = field(default_factory=list)  # nested, in display order, not yet numbered
+    external_comments: ExternalComments | None = None
+    not_archived: int = 0
+    complete: bool = True  # False when the page shows that comments are missing (Load more, paging)
+    post_id: str | None = None  # the platform's id of the post, when the page gives it
+
+
+class Extractor:
+    """One platform's extractor. Subclasses set `name` and implement `matches` and `extract`."""
+
+    name: ClassVar[str] = ""
+
+    def matches(self, page: Page) -> bool:
+        """Whether this page is of this extractor's platform (by content, not only by host)."""
+        raise NotImplementedError
+
+    def extract(self, page: Page) -> Extraction:
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------------- forgiving helpers
+
+
+def text_of(element) -> str:
+    """Whitespace-collapsed text of an element ('' for None)."""
+    if element is None:
+        return ""
+    return " ".join(element.text_content().split())
+
+
+def first(elements: list):
+    return elements[0] if elements else None
+
+
+def first_text(page: Page, *selectors: str, root=None) -> str | None:
+    """The text of the first element matched by the first selector that matches a non-empty one."""
+    for sel in selectors:
+        for el in page.css(sel, root):
+            t = text_of(el)
+            if t:
+                return t
+    return None
+
+
+def inner_html(element) -> str:
+    """The HTML inside an element (its text and children, not the element's own tag)."""
+    if element is None:
+        return ""
+    parts = [element.text or ""]
+    # lxml escapes text/tails when serialising the children
+    from html import escape
+
+    parts[0] = escape(parts[0], quote=False)
+    for child in element:
+        parts.append(lxml_html.tostring(child, encoding="unicode", with_tail=True))
+    return "".join(parts)
+
+
+def content(element) -> tuple[str, str]:
+    """Sanitized HTML and plain text of a comment or body element."""
+    if element is None:
+        return "", ""
+    html = clean_html(inner_html(element))
+    return html, element_text(element) if html else ""
+
+
+_WS = re.compile(r"\s+")
+
+
+def squash(text: str | None) -> str:
+    return _WS.sub(" ", text or "").strip()
+
+
+def parse_date(value: str | None, *, default_tz=None) -> str | None:
+    """An ISO 8601 string for a date written any common way; None when it cannot be read.
+
+    Offsets are kept as given; a naive date stays naive (no offset invented) unless default_tz.
+    """
+    if not value:
+        return None
+    value = squash(value)
+    if not value:
+        return None
+    from dateutil import parser as dparser
+
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            dt = dparser.parse(value, fuzzy=True)
+        except (ValueError, OverflowError, TypeError):
+            return None
+    if dt.tzinfo is None and default_tz is not None:
+        dt = dt.replace(tzinfo=default_tz)
+    return dt.isoformat()
+
+
+def epoch_ms_to_iso(ms: str | int) -> str | None:
+    try:
+        return datetime.fromtimestamp(int(ms) / 1000, tz=UTC).isoformat().replace("+00:00", "Z")
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def make_author(name: str | None, url: str | None = None, *, is_post_author: bool = False) -> Author:
+    return Author(name=squash(name) or None, url=url or None, is_post_author=is_post_author)
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    return bool(a and b and squash(a).casefold() == squash(b).casefold())

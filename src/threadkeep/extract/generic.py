@@ -1,0 +1,87 @@
+"""The generic extractor: any page no platform extractor claims.
+
+It always yields the article (title, author, date, body by the usual markers or the densest
+text block). Comments: none yet on unknown pages (no comments is better than wrong ones).
+"""
+
+from __future__ import annotations
+
+from threadkeep.extract.base import Extraction, Extractor, Page, first_text, make_author, parse_date, text_of
+from threadkeep.model import Article
+
+# Where the post body usually is, most specific first (selectors are data, tried in order).
+BODY_SELECTORS = (
+    "[itemprop~=articleBody]",
+    ".post-body",
+    ".entry-content",
+    ".post-content",
+    ".article-content",
+    ".article-body",
+    "article .content",
+    "article",
+    "[role=main]",
+    "main",
+    "#content",
+    ".content",
+)
+TITLE_SELECTORS = (".entry-title", ".post-title", "article h1", "h1")
+AUTHOR_META = ("author", "article:author", "dc.creator", "twitter:creator")
+DATE_META = ("article:published_time", "datePublished", "dc.date", "date", "pubdate")
+UPDATED_META = ("article:modified_time", "dateModified", "og:updated_time")
+
+
+def page_title(page: Page) -> str | None:
+    title = page.meta("og:title", "twitter:title") or first_text(page, *TITLE_SELECTORS)
+    if not title:
+        t = page.tree.find(".//title")
+        title = text_of(t) or None
+    return title
+
+
+def densest_block(page: Page):
+    """The element holding the most paragraph text, for pages with no body markers."""
+    best, best_score = None, 0
+    for el in page.tree.iter("div", "td", "section", "article", "main"):
+        score = sum(len(p.text_content()) for p in el.findall("p"))
+        if score > best_score:
+            best, best_score = el, score
+    return best
+
+
+def article_body(page: Page):
+    for sel in BODY_SELECTORS:
+        for el in page.css(sel):
+            if len(text_of(el)) >= 40:
+                return el
+    return densest_block(page) or page.tree.find(".//body")
+
+
+def generic_article(page: Page) -> tuple[Article, object]:
+    published = None
+    for el in page.css("time[datetime]")[:1]:
+        published = parse_date(el.get("datetime"))
+    article = Article(
+        title=page_title(page),
+        author=make_author(page.meta(*AUTHOR_META)),
+        published=parse_date(page.meta(*DATE_META)) or published,
+        updated=parse_date(page.meta(*UPDATED_META)),
+        url=page.absolute(_canonical(page)) or page.url,
+    )
+    return article, article_body(page)
+
+
+def _canonical(page: Page) -> str | None:
+    for el in page.xpath('//link[@rel="canonical"][@href]'):
+        return el.get("href")
+    return page.meta("og:url")
+
+
+class GenericExtractor(Extractor):
+    name = "generic"
+
+    def matches(self, page: Page) -> bool:
+        return True
+
+    def extract(self, page: Page) -> Extraction:
+        article, body = generic_article(page)
+        return Extraction(platform=self.name, article=article, body=body)

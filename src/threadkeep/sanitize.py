@@ -1,0 +1,147 @@
+"""Making other people's text safe, in one place.
+
+- `clean_html`: stored HTML (article body, comments) through nh3 (the Rust `ammonia`
+  sanitizer) with an allow-list: no script, style, iframe, event handlers, no `javascript:`
+  or `data:` URLs (a `data:image/...` image source excepted).
+- `html_to_text`: plain text of an HTML fragment, paragraphs separated by blank lines.
+- `terminal_safe`: text for a terminal, stripped of C0/C1 controls (newline and tab kept),
+  ESC sequences (CSI, OSC-8 hyperlinks, ...) and bidi overrides.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+from lxml import html as lxml_html
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dfn", "div",
+    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span",
+    "strike", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time",
+    "tr", "u", "ul", "var",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "time": {"datetime"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "ol": {"start"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+}
+URL_ATTRIBUTES = {"href", "src", "cite"}
+SAFE_SCHEMES = {"http", "https", "mailto", "data"}  # data: is narrowed to images below
+DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template", "textarea", "select"}
+
+
+def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
+    if attr in URL_ATTRIBUTES and value.strip().lower().startswith("data:"):
+        if tag == "img" and attr == "src" and value.strip().lower().startswith("data:image/"):
+            return value
+        return None
+    return value
+
+
+def clean_html(fragment: str) -> str:
+    """Sanitize an HTML fragment with the allow-list; never raises on odd input."""
+    if not fragment:
+        return ""
+    fragment = fragment.replace("\x00", "")
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROP_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
+        url_schemes=SAFE_SCHEMES,
+        link_rel="nofollow noopener noreferrer",
+        strip_comments=True,
+    ).strip()
+
+
+BLOCK_TAGS = {
+    "p", "div", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "figure", "figcaption", "section", "article",
+    "header", "footer", "aside", "address", "caption", "tbody", "thead", "tfoot",
+}  # fmt: skip
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_BREAK = "\x00"  # paragraph-break marker inside the text being built (NULs are removed first)
+
+
+def element_text(root) -> str:
+    """Plain text of an lxml element: blocks become paragraphs (blank line), <br> a newline."""
+    parts: list[str] = []
+    # iterwalk-free manual walk (no recursion: deep trees are fine)
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:
+        el, closing = stack.pop()
+        tag = el.tag if isinstance(el.tag, str) else None
+        if closing:
+            if tag in BLOCK_TAGS:
+                parts.append(_BREAK)
+            if el is not root and el.tail:
+                parts.append(el.tail)
+            continue
+        if tag is None:  # comment or processing instruction: only its tail counts
+            if el is not root and el.tail:
+                parts.append(el.tail)
+            continue
+        if tag in ("script", "style", "noscript", "template"):
+            if el is not root and el.tail:
+                parts.append(el.tail)
+            continue
+        if tag in BLOCK_TAGS:
+            parts.append(_BREAK)
+        elif tag == "br":
+            parts.append("\n")
+        if el.text:
+            parts.append(el.text)
+        stack.append((el, True))
+        for child in reversed(el):
+            stack.append((child, False))
+    return _tidy("".join(p.replace("\x00", "") if p is not _BREAK else p for p in parts))
+
+
+def _tidy(raw: str) -> str:
+    paragraphs = []
+    for block in raw.split(_BREAK):
+        lines = [_SPACES.sub(" ", line).strip() for line in block.split("\n")]
+        text = "\n".join(line for line in lines if line)
+        if text:
+            paragraphs.append(text)
+    return "\n\n".join(paragraphs)
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment (see element_text)."""
+    if not fragment or not fragment.strip():
+        return ""
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except Exception:  # lxml raises ParserError on fragments it cannot place
+        return _tidy(fragment)
+    return element_text(root)
+
+
+# C0 and C1 controls except \t and \n; DEL; bidi embeddings/overrides/isolates; and the
+# zero-width joiners that can hide text (the marks that do no harm are kept).
+_ESCAPE_SEQ = re.compile(
+    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL/ST (OSC-8 hyperlinks, titles)
+    r"|\x1b\[[0-?]*[ -/]*[@-~]"  # CSI (colours, cursor movement)
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
+    r"|\x1b[@-Z\\-_]"  # other two-byte escapes
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+    r"|\x9d[^\x07\x9c]*(?:\x07|\x9c)?"  # 8-bit OSC
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def terminal_safe(text: str | None) -> str:
+    """Text that cannot act on a terminal: escape sequences and controls removed, bidi neutralised."""
+    if not text:
+        return ""
+    return _CONTROLS.sub("", _ESCAPE_SEQ.sub("", text))
