@@ -23,6 +23,7 @@ from threadkeep.model import Article, Author, Comment, ExternalComments
 from threadkeep.sanitize import clean_html, element_text
 
 MAX_PAGE_BYTES = 64 * 1024 * 1024
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 class Page:
@@ -36,7 +37,7 @@ class Page:
     def tree(self) -> lxml_html.HtmlElement:
         if len(self.html) > MAX_PAGE_BYTES:
             raise ExtractError(f"page too large to extract: {len(self.html):,} characters (limit {MAX_PAGE_BYTES:,})")
-        text = self.html.replace("\x00", "")
+        text = _XML_DECL.sub("", self.html.replace("\x00", ""), count=1)
         if not text.strip():
             raise InputError("not HTML: the page is empty")
         parser = lxml_html.HTMLParser(recover=True, huge_tree=False, remove_comments=False)
@@ -200,3 +201,34 @@ def make_author(name: str | None, url: str | None = None, *, is_post_author: boo
 
 def same_name(a: str | None, b: str | None) -> bool:
     return bool(a and b and squash(a).casefold() == squash(b).casefold())
+
+
+_DISQUS_SHORTNAME = re.compile(
+    r"""disqus_shortname\s*=\s*["']([\w-]+)["']|//([\w-]+)\.disqus\.com/(?:embed|count)\.js"""
+)
+_DISQUS_IDENTIFIER = re.compile(r"""disqus_identifier\s*=\s*["']([^"']+)["']""")
+
+
+def disqus_embed(page: Page) -> ExternalComments | None:
+    """When the page's comments are a Disqus embed: where they live (they are not in the HTML)."""
+    tree = page.tree
+    if not tree.xpath('//*[@id="disqus_thread"] | //script[contains(@src, "disqus.com/")]'):
+        return None
+    shortname = identifier = None
+    for script in tree.xpath("//script"):
+        code = (script.text or "") + " " + (script.get("src") or "")
+        if "disqus" not in code:
+            continue
+        m = _DISQUS_SHORTNAME.search(code)
+        if m and not shortname:
+            shortname = m.group(1) or m.group(2)
+        m = _DISQUS_IDENTIFIER.search(code)
+        if m and not identifier:
+            identifier = m.group(1)
+    thread_id = ":".join(x for x in (shortname, identifier) if x) or None
+    return ExternalComments(
+        service="disqus",
+        archived=False,
+        note="comments are hosted on Disqus and were not archived: no API key (--disqus-key or THREADKEEP_DISQUS_KEY)",
+        thread_id=thread_id,
+    )

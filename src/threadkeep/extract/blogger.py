@@ -1,12 +1,346 @@
-"""Placeholder while the Blogger extractor is written."""
+"""Blogger (blogspot.com and custom domains): the post, and its comments in both layouts.
+
+- threaded (2012 on): `div.comment-thread.toplevel-thread > ol#top-ra > li.comment#cID`,
+  replies in `div.comment-replies ol li.comment`;
+- flat (classic templates): `dl#comments-block` with `dt.comment-poster#cID`,
+  `dd.comment-body`, `dd.comment-timestamp`.
+
+A comment's time comes from its permalink's `showComment=` epoch milliseconds (exact, UTC)
+when present, else from the displayed text (only when that text names a date).
+Only the main Blog widget's comment region is read: widgets that list comments of other posts
+(sidebars, "recent comments") are never taken for this thread's.
+"""
 
 from __future__ import annotations
 
-from threadkeep.extract.base import Extractor, Page
+import re
+
+from threadkeep.extract.base import (
+    Extraction,
+    Extractor,
+    Page,
+    content,
+    disqus_embed,
+    epoch_ms_to_iso,
+    first,
+    make_author,
+    parse_date,
+    same_name,
+    squash,
+    text_of,
+)
+from threadkeep.extract.generic import generic_article
+from threadkeep.model import Article, Comment
+
+REMOVED_STUBS = (
+    "this comment has been removed by the author",
+    "this comment has been removed by a blog administrator",
+    "this post has been removed by the author",
+    "this post has been removed by a blog administrator",
+    "dieser kommentar wurde vom autor entfernt",
+    "dieser kommentar wurde von einem blog-administrator entfernt",
+)
+_SHOW_COMMENT = re.compile(r"[?&]showComment=(\d{10,16})")
+_FEED_POST_ID = re.compile(r"/feeds/(\d+)/comments/")
+_COUNT = re.compile(r"(\d[\d,.]*)\s+\S+")
+_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
+
+# Selectors are data, tried in order (first match wins).
+POST_SELECTORS = (".post-outer .post", ".post.hentry", ".post", "article.post-outer-container", ".blog-posts")
+TITLE_SELECTORS = (".post-title", ".entry-title", "h3.post-title", "h1.post-title")
+BODY_SELECTORS = (".post-body", ".entry-content", ".post-entry")
+AUTHOR_SELECTORS = (".post-author .fn [itemprop=name]", ".post-author .fn", ".post-author a", ".post-author")
+LABEL_SELECTORS = (".post-labels a[rel=tag]", ".post-labels a", ".labels a[rel=tag]")
+_SAID = re.compile(r"\s*(said|sagte|a dit|dijo|ha detto|disse)\s*[.…:]*\s*$", re.IGNORECASE)
+_SIDEBAR = 'ancestor::*[contains(@class, "sidebar") or contains(@class, "widget-content")]'
+GENERATOR = re.compile(r"blogger", re.IGNORECASE)
+
+
+def _has_class(name: str) -> str:
+    return _CLASS.format(name)
+
+
+def is_removed(text: str) -> bool:
+    t = squash(text).casefold()
+    return any(t.startswith(stub) for stub in REMOVED_STUBS)
 
 
 class BloggerExtractor(Extractor):
     name = "blogger"
 
     def matches(self, page: Page) -> bool:
-        return False
+        if page.host.endswith(".blogspot.com") or page.host == "blogger.com":
+            return True
+        gen = page.meta("generator")
+        if gen and GENERATOR.search(gen):
+            return True
+        tree = page.tree
+        # Blogger's own markup: the Blog widget, its feeds, or the classic comment block.
+        if tree.xpath('//link[contains(@href, "blogger.com/feeds/") or contains(@href, "blogger.com/static/")]'):
+            return True
+        if tree.xpath(f'//div[{_has_class("comment-thread")}]//ol[@id="top-ra"]'):
+            return True
+        return bool(
+            tree.xpath('//dl[@id="comments-block"]')
+            and tree.xpath('//a[contains(@href, "blogger.com/")] | //script[contains(@src, "blogger.com/")]')
+        )
+
+    def extract(self, page: Page) -> Extraction:
+        article, body = self.article(page)
+        region = self.comment_region(page)
+        comments: list[Comment] = []
+        if region is not None:
+            comments = self.threaded_comments(page, region) or self.flat_comments(page, region)
+        for c in _walk_flat(comments):
+            c.author.is_post_author = c.author.is_post_author or (
+                same_name(c.author.name, article.author.name)
+                and c.author.url == article.author.url
+                and c.author.url is not None
+            )
+        extraction = Extraction(
+            platform=self.name,
+            article=article,
+            body=body,
+            comments=comments,
+            post_id=self.post_id(page),
+            external_comments=disqus_embed(page) if not comments else None,
+        )
+        extraction.complete = self.is_complete(page, region, comments)
+        return extraction
+
+    # ---------------------------------------------------------------- article
+
+    def article(self, page: Page) -> tuple[Article, object]:
+        post = None
+        for sel in POST_SELECTORS:
+            post = first(page.css(sel))
+            if post is not None:
+                break
+        if post is None:
+            return generic_article(page)
+        fallback, fallback_body = generic_article(page)
+        title = next((text_of(el) for sel in TITLE_SELECTORS for el in page.css(sel, post) if text_of(el)), None)
+        body = next((el for sel in BODY_SELECTORS for el in page.css(sel, post)), None)
+        author_el = next((el for sel in AUTHOR_SELECTORS for el in page.css(sel, post)), None)
+        author_name = (
+            re.sub(
+                r"^(posted|geschrieben|publié|publicado)\s+(by|von|par|por)\s+",
+                "",
+                text_of(author_el),
+                flags=re.IGNORECASE,
+            )
+            if author_el is not None
+            else ""
+        )
+        author_url = None
+        if author_el is not None:
+            link = first(author_el.xpath('ancestor-or-self::*[contains(@class, "post-author")]//a[@href]'))
+            author_url = page.absolute(link.get("href")) if link is not None else None
+        labels: list[str] = []
+        for sel in LABEL_SELECTORS:
+            labels = [text_of(a) for a in page.css(sel, post) if text_of(a)]
+            if labels:
+                break
+        published = None
+        for el in post.xpath(
+            './/*[@itemprop="datePublished"] | .//abbr[contains(@class, "published")]'
+            ' | .//time[contains(@class, "published")]'
+        ):
+            published = parse_date(el.get("title") or el.get("datetime") or el.get("content"))
+            if published:
+                break
+        updated = None
+        for el in post.xpath('.//*[@itemprop="dateModified"] | .//abbr[contains(@class, "updated")]'):
+            updated = parse_date(el.get("title") or el.get("datetime") or el.get("content"))
+            if updated:
+                break
+        url = None
+        link = first(post.xpath('.//a[contains(@class, "timestamp-link")][@href]'))
+        if link is not None:
+            url = page.absolute(link.get("href"))
+        article = Article(
+            title=title or fallback.title,
+            author=make_author(author_name or fallback.author.name, author_url),
+            published=published or fallback.published,
+            updated=updated or fallback.updated,
+            labels=labels,
+            url=url or fallback.url,
+        )
+        return article, body if body is not None else fallback_body
+
+    # ---------------------------------------------------------------- comments
+
+    def comment_region(self, page: Page):
+        """The main Blog widget's comments container (never a sidebar widget)."""
+        for expr in (
+            '//*[@id="comments"]',
+            f"//div[{_has_class('comments')}]",
+            '//*[@id="comment-holder"]',
+            '//dl[@id="comments-block"]/..',
+        ):
+            for el in page.xpath(expr):
+                if el.xpath(_SIDEBAR):
+                    continue
+                return el
+        return None
+
+    def threaded_comments(self, page: Page, region) -> list[Comment]:
+        # The whole document, not only the region: libxml2 (like old browsers) re-parents some
+        # re-serialized threads outside their container. Nesting comes from the nearest enclosing
+        # comment, so misplaced top-level comments stay top-level.
+        items = [
+            li
+            for li in page.xpath(f'//li[{_has_class("comment")}][starts-with(@id, "c")]')
+            if li.get("id")[1:].isdigit() and not li.xpath(_SIDEBAR)
+        ]
+        if not items:
+            return []
+        by_element: dict[object, Comment] = {}
+        roots: list[Comment] = []
+        for li in items:  # document order: parents come before their replies
+            comment = self.threaded_comment(page, li)
+            parent_li = first(li.xpath(f'ancestor::li[{_has_class("comment")}][starts-with(@id, "c")][1]'))
+            parent = by_element.get(parent_li) if parent_li is not None else None
+            (parent.replies if parent is not None else roots).append(comment)
+            by_element[li] = comment
+        return roots
+
+    def threaded_comment(self, page: Page, li) -> Comment:
+        block = first(li.xpath(f"./div[{_has_class('comment-block')}]"))
+        if block is None:
+            block = li
+        header = first(block.xpath(f"./div[{_has_class('comment-header')}]"))
+        scope = header if header is not None else block
+        cite = first(scope.xpath(f".//cite[{_has_class('user')}] | .//cite"))
+        name = text_of(cite) if cite is not None else None
+        link = first(cite.xpath(".//a[@href]")) if cite is not None else None
+        permalink_el = first(scope.xpath(f".//*[{_has_class('datetime')}]//a[@href]"))
+        permalink = page.absolute(permalink_el.get("href")) if permalink_el is not None else None
+        body = first(block.xpath(f"./*[{_has_class('comment-content')}]"))
+        if body is None:
+            body = first(block.xpath(f".//*[{_has_class('comment-content')}]"))
+        html, text = content(body)
+        deleted = body is not None and (is_removed(text) or bool(body.xpath(f".//*[{_has_class('deleted-comment')}]")))
+        return Comment(
+            id=li.get("id")[1:],
+            text=text,
+            html=html,
+            author=make_author(
+                name or ("Anonymous" if not deleted else None),
+                page.absolute(link.get("href")) if link is not None else None,
+                is_post_author=bool(scope.xpath(f".//*[{_has_class('blog-author')}]")),
+            ),
+            published=self.comment_time(permalink, text_of(permalink_el) if permalink_el is not None else None),
+            permalink=permalink,
+            deleted=deleted,
+        )
+
+    def flat_comments(self, page: Page, region) -> list[Comment]:
+        comments = []
+        for dt in region.xpath('.//dl[@id="comments-block"]/dt[starts-with(@id, "c")]'):
+            cid = dt.get("id")[1:]
+            if not cid.isdigit():
+                continue
+            body = first(dt.xpath('following-sibling::dd[contains(@class, "comment-body")][1]'))
+            stamp = first(
+                dt.xpath(
+                    'following-sibling::*[1][self::dd][contains(@class, "comment-footer") or '
+                    'contains(@class, "comment-timestamp")]'
+                )
+            )
+            if stamp is None and body is not None:
+                stamp = first(
+                    body.xpath(
+                        'following-sibling::*[1][self::dd][contains(@class, "comment-footer") or '
+                        'contains(@class, "comment-timestamp")]'
+                    )
+                )
+            links = dt.xpath(".//a[@href][normalize-space()]")
+            permalink_el = next((a for a in links if _is_permalink(a.get("href"), cid)), None)
+            if permalink_el is None and stamp is not None:
+                permalink_el = next((a for a in stamp.xpath(".//a[@href]") if _is_permalink(a.get("href"), cid)), None)
+            author_link = next((a for a in links if a is not permalink_el), None)
+            if author_link is not None:
+                name = text_of(author_link)
+            elif permalink_el is not None and permalink_el in links:  # "At <date>, NAME said..."
+                name = squash(permalink_el.tail or "").lstrip(",").strip()
+            else:
+                name = text_of(dt)
+            name = _SAID.sub("", name)
+            html, text = content(body)
+            deleted = is_removed(text) or (body is not None and bool(body.xpath('.//*[contains(@class, "deleted")]')))
+            permalink = page.absolute(permalink_el.get("href")) if permalink_el is not None else None
+            comments.append(
+                Comment(
+                    id=cid,
+                    text=text,
+                    html=html,
+                    author=make_author(
+                        name or ("Anonymous" if not deleted else None),
+                        page.absolute(author_link.get("href")) if author_link is not None else None,
+                        is_post_author=bool(dt.xpath('.//*[contains(@class, "blog-author")]')),
+                    ),
+                    published=self.comment_time(permalink, text_of(permalink_el) if permalink_el is not None else None),
+                    permalink=permalink,
+                    deleted=deleted,
+                )
+            )
+        return comments
+
+    @staticmethod
+    def comment_time(permalink: str | None, shown: str | None) -> str | None:
+        m = _SHOW_COMMENT.search(permalink or "")
+        if m:
+            return epoch_ms_to_iso(m.group(1))
+        # The displayed text only when it names a date (a bare "12:42 PM" would invent one).
+        if shown and re.search(r"\b\d{4}\b", shown):
+            return parse_date(shown)
+        return None
+
+    # ---------------------------------------------------------------- completeness
+
+    def post_id(self, page: Page) -> str | None:
+        for expr in ('//meta[@itemprop="postId"]/@content', "//*[@data-post-id]/@data-post-id"):
+            for value in page.xpath(expr):
+                if value.strip().isdigit():
+                    return value.strip()
+        for href in page.xpath(
+            '//link[contains(@href, "/comments/default")]/@href | //a[contains(@href, "/comments/default")]/@href'
+        ):
+            m = _FEED_POST_ID.search(href)
+            if m:
+                return m.group(1)
+        return None
+
+    def shown_count(self, region) -> int | None:
+        """The comment count in the region's heading ("8 comments:"), when it gives one."""
+        for h in region.xpath(".//h4 | .//h3 | .//h2")[:3]:
+            m = _COUNT.match(text_of(h))
+            if m:
+                try:
+                    return int(re.sub(r"[,.]", "", m.group(1)))
+                except ValueError:
+                    return None
+        return None
+
+    def is_complete(self, page: Page, region, comments: list[Comment]) -> bool:
+        """False when the page shows that it does not hold the whole thread."""
+        if region is None:
+            return True
+        loadmore = region.xpath(f".//div[{_has_class('loadmore')}]")
+        if any("hidden" not in (el.get("class") or "").split() for el in loadmore):
+            return False
+        shown = self.shown_count(region)
+        if shown is not None and shown > sum(1 for _ in _walk_flat(comments)):
+            return False
+        return not page.xpath('//a[contains(@href, "commentPage=")]')
+
+
+def _walk_flat(comments: list[Comment]):
+    from threadkeep.model import walk
+
+    return walk(comments)
+
+
+def _is_permalink(href: str | None, cid: str) -> bool:
+    return bool(href) and (f"#c{cid}" in href or "showComment=" in href)
