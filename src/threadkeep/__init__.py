@@ -15,12 +15,8 @@ __all__ = ["__version__", "extract"]
 
 def extract(html: str | bytes, url: str | None = None) -> Thread:
     """Extract a thread (article, abstract, comment tree) from a page's HTML. No network."""
+    # Importing the subpackage `threadkeep.extract` rebinds this name to the subpackage, which is
+    # callable with the same signature (see threadkeep/extract/__init__.py), so both spellings work.
     from threadkeep.extract import extract as _extract
 
-    # Importing the subpackage `threadkeep.extract` rebinds this module's `extract` attribute to
-    # the subpackage; put the function back so that `threadkeep.extract(...)` keeps working.
-    globals()["extract"] = _public_extract
     return _extract(html, url)
-
-
-_public_extract = extract

@@ -9,6 +9,8 @@ article, sanitizes the body, and numbers the comments.
 from __future__ import annotations
 
 import copy
+import sys
+import types
 
 from threadkeep.encoding import decode
 from threadkeep.extract.abstract import find_abstract
@@ -71,3 +73,14 @@ def extract(html: str | bytes, url: str | None = None) -> Thread:
     """Extract a thread from a page's HTML (text or bytes). No network."""
     text = decode(html) if isinstance(html, bytes) else html
     return extract_page(Page(text, url))
+
+
+class _CallableModule(types.ModuleType):
+    """`threadkeep.extract` is both this subpackage and the public function: importing the
+    subpackage rebinds the package attribute to the module, so the module is callable too."""
+
+    def __call__(self, html: str | bytes, url: str | None = None) -> Thread:
+        return extract(html, url)
+
+
+sys.modules[__name__].__class__ = _CallableModule

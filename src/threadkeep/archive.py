@@ -1,0 +1,285 @@
+"""Archiving a thread: glue between the fetcher, the extractors and the platform APIs.
+
+`archive_file` works offline on a saved page; `archive_url` fetches the page (and, where the
+page does not hold the whole thread, the platform's comment feed or API) through a Fetcher.
+Both return a Thread whose `source` says where it came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from threadkeep.encoding import decode
+from threadkeep.errors import InputError
+from threadkeep.extract import extract_page, finish, run_extractor
+from threadkeep.extract.base import Extraction, Page
+from threadkeep.model import HttpInfo, Source, Thread, walk
+
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def read_source(path: str) -> bytes:
+    """The bytes of a saved page: a file, or standard input for '-'."""
+    if path == "-":
+        return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(f"{path}: file too large ({size:,} bytes; limit {MAX_FILE_BYTES:,})")
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a page") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:4096].lstrip().lower()
+    return head.startswith(("<!doctype", "<html", "<?xml", "<head", "<body", "<div", "<text", "<meta", "<!--")) or (
+        "<" in head and ">" in head and ("<p" in head or "<div" in head or "<a " in head or "<title" in head)
+    )
+
+
+def thread_from_bytes(raw: bytes, url: str | None, *, name: str) -> Thread:
+    """Extract a thread from a page's bytes (already read); no network."""
+    if not raw.strip():
+        raise InputError(f"{name}: not HTML (the file is empty)")
+    if b"\x00" in raw[:1024] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{name}: not HTML (binary data)")
+    text = decode(raw)
+    if not looks_like_html(text):
+        raise InputError(f"{name}: not HTML (no markup found)")
+    thread = extract_page(Page(text, url))
+    thread.source = Source(
+        url=url,
+        final_url=url,
+        fetched_at=now_iso(),
+        platform=thread.source.platform,
+        http=None,
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+    return thread
+
+
+def archive_file(path: str, url: str | None = None) -> Thread:
+    """Archive a saved page (a file or '-' for stdin); `url` records where it came from."""
+    raw = read_source(path)
+    return thread_from_bytes(raw, url, name="stdin" if path == "-" else path)
+
+
+# ------------------------------------------------------------------------------- from the web
+
+
+def is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+def warc_path(archive_path: str | Path) -> Path:
+    """Where the raw capture of an archive lives: archive.json -> archive.warc.gz."""
+    p = Path(archive_path)
+    stem = p.name[: -len(".json")] if p.name.endswith(".json") else p.name
+    return p.with_name(stem + ".warc.gz")
+
+
+@dataclass
+class FetchOptions:
+    comments: str = "auto"  # "auto" (feed/API when the page is incomplete), "page", "feed"
+    warc_path: Path | None = None
+    respect_robots: bool = True
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    min_delay: float = 1.0
+    max_bytes: int = 20 * 1024 * 1024
+    retries: int = 4
+    disqus_key: str | None = None
+    on_event: Callable[[object], None] | None = None
+    on_progress: Callable[[str, int, int | None], None] | None = None  # (what, done, total)
+    max_feed_pages: int = 1000
+
+    def fetch_config(self):
+        from threadkeep.fetch import FetchConfig
+
+        return FetchConfig(
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
+            min_delay=self.min_delay,
+            max_bytes=self.max_bytes,
+            retries=self.retries,
+            respect_robots=self.respect_robots,
+        )
+
+
+class NotModified(Exception):
+    """The server answered 304: the archive is up to date."""
+
+    def __init__(self, response) -> None:
+        super().__init__("not modified")
+        self.response = response
+
+
+def archive_url(url: str, options: FetchOptions | None = None, *, fetcher=None) -> Thread:
+    """Fetch a thread from the web: the page, then whatever completes its comments."""
+    from threadkeep.fetch import Fetcher
+    from threadkeep.warc import WarcRecorder
+
+    options = options or FetchOptions()
+    if fetcher is not None:
+        return fetch_thread(fetcher, url, options)
+    recorder = WarcRecorder(options.warc_path) if options.warc_path else None
+    try:
+        with Fetcher(options.fetch_config(), on_event=options.on_event, recorder=recorder) as f:
+            thread = fetch_thread(f, url, options)
+    except BaseException:
+        if recorder is not None:
+            recorder.abort()
+        raise
+    if recorder is not None:
+        recorder.close()
+    return thread
+
+
+def fetch_thread(fetcher, url: str, options: FetchOptions, *, etag: str | None = None,
+                 last_modified: str | None = None) -> Thread:
+    """One thread through a fetcher (live, or a replay of a WARC). Raises NotModified on 304."""
+    from threadkeep.adapters import adapter_for_url
+
+    adapter = adapter_for_url(url)
+    if adapter is not None:
+        thread = adapter.archive(url, lambda u: fetcher.get(u, accept="json").json(), api_key=options.disqus_key)
+        thread.source.url = url
+        thread.source.fetched_at = thread.source.fetched_at or now_iso()
+        return thread
+    resp = fetcher.get(url, accept="html", etag=etag, last_modified=last_modified)
+    if resp.not_modified:
+        raise NotModified(resp)
+    page = Page(resp.text, resp.final_url)
+    extraction = run_extractor(page)
+    if extraction.platform == "blogger":
+        complete_from_blogger_feed(extraction, page, fetcher, options)
+    elif extraction.platform == "wordpress":
+        complete_wordpress(extraction, page, fetcher, options)
+    if extraction.external_comments is not None and extraction.external_comments.service == "disqus":
+        complete_from_disqus(extraction, page, fetcher, options)
+    thread = finish(extraction, page)
+    thread.source = Source(
+        url=url,
+        final_url=resp.final_url,
+        fetched_at=resp.fetched_at,
+        platform=extraction.platform,
+        http=HttpInfo(resp.status, resp.etag, resp.last_modified, resp.content_type),
+        sha256=resp.sha256,
+    )
+    return thread
+
+
+def _progress(options: FetchOptions, what: str, done: int, total: int | None) -> None:
+    if options.on_progress is not None:
+        options.on_progress(what, done, total)
+
+
+def _note(options: FetchOptions, message: str) -> None:
+    if options.on_event is not None:
+        options.on_event(message)
+
+
+def complete_from_blogger_feed(extraction: Extraction, page: Page, fetcher, options: FetchOptions) -> None:
+    """Read the post's comment feed when the page does not hold the whole thread (or when asked)."""
+    from threadkeep.extract.blogger_feed import (
+        feed_tree,
+        feed_url,
+        merge_page_and_feed,
+        next_start_index,
+        parse_feed_page,
+    )
+
+    if options.comments == "page" or (options.comments == "auto" and extraction.complete):
+        return
+    if not extraction.post_id:
+        _note(options, f"{page.url}: the page does not give its post id; comments from the page only")
+        return
+    pages = []
+    start: int | None = 1
+    total = None
+    while start is not None and len(pages) < options.max_feed_pages:
+        data = fetcher.get(feed_url(page.url, extraction.post_id, start_index=start), accept="json").json()
+        fp = parse_feed_page(data)
+        pages.append(fp)
+        total = fp.total if fp.total is not None else total
+        _progress(options, "feed", sum(len(p.comments) for p in pages), total)
+        start = next_start_index(fp)
+    extraction.comments = merge_page_and_feed(extraction.comments, feed_tree(pages))
+    extraction.complete = True
+
+
+def complete_wordpress(extraction: Extraction, page: Page, fetcher, options: FetchOptions) -> None:
+    """Follow the comment pages; then the REST API where the thread is still incomplete (or asked)."""
+    from threadkeep.errors import FetchError
+    from threadkeep.extract.wordpress import (
+        WordPressExtractor,
+        comment_page_urls,
+        comments_from_rest,
+        merge_comments,
+        rest_api_url,
+    )
+
+    if options.comments == "page" or (options.comments == "auto" and extraction.complete):
+        return
+    comments = extraction.comments
+    seen = {page.url}
+    queue = [u for u in comment_page_urls(page) if u not in seen]
+    while queue and len(seen) < options.max_feed_pages:
+        next_url = queue.pop(0)
+        if next_url in seen:
+            continue
+        seen.add(next_url)
+        resp = fetcher.get(next_url, accept="html")
+        other = Page(resp.text, resp.final_url)
+        comments = merge_comments(comments, WordPressExtractor().extract(other).comments)
+        queue.extend(u for u in comment_page_urls(other) if u not in seen)
+        _progress(options, "comment pages", len(seen), None)
+    if extraction.post_id and (options.comments == "feed" or len(seen) == 1):
+        items: list = []
+        page_no = 1
+        try:
+            while page_no <= options.max_feed_pages:
+                batch = fetcher.get(rest_api_url(page.url, extraction.post_id, page_no), accept="json").json()
+                if not isinstance(batch, list) or not batch:
+                    break
+                items.extend(batch)
+                _progress(options, "REST API", len(items), None)
+                if len(batch) < 100:
+                    break
+                page_no += 1
+        except FetchError as exc:
+            if not items or exc.status not in (400, 404):
+                _note(options, f"WordPress REST API not used: {exc}")
+        if items:
+            comments = merge_comments(comments, comments_from_rest(items, page.url))
+    extraction.comments = comments
+
+
+def complete_from_disqus(extraction: Extraction, page: Page, fetcher, options: FetchOptions) -> None:
+    """With a Disqus API key, archive the comments that the page only embeds."""
+    if not options.disqus_key:
+        return
+    from threadkeep.adapters.disqus import comments_for_embed
+
+    ext = extraction.external_comments
+    comments = comments_for_embed(
+        ext.thread_id, page.url, lambda u: fetcher.get(u, accept="json").json(), api_key=options.disqus_key
+    )
+    extraction.comments = comments
+    ext.archived = True
+    ext.note = f"comments archived from Disqus ({sum(1 for _ in walk(comments))})"

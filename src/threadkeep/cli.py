@@ -1,0 +1,229 @@
+"""The command line: parse options, call one function, map errors to exit codes.
+
+No HTTP and no HTML here. Every expected failure is a ThreadkeepError: one line on stderr and
+its exit code (0 success, 1 the work failed, 2 usage or input error, 3 another run holds the
+lock). A traceback only with --debug.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from threadkeep import __version__
+
+app = typer.Typer(
+    name="threadkeep",
+    help="Archive blog discussion threads: the article, the quoted abstract and every comment.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class Format(StrEnum):
+    json = "json"
+    md = "md"
+    tree = "tree"
+
+
+class CommentsSource(StrEnum):
+    auto = "auto"
+    page = "page"
+    feed = "feed"
+
+
+class State:
+    verbose = False
+    debug = False
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"threadkeep {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Report retries and progress on stderr.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+) -> None:
+    State.verbose = verbose
+    State.debug = debug
+
+
+def _stdout_console(*, color: bool | None = None):
+    from rich.console import Console
+
+    return Console(force_terminal=color, no_color=(color is False), highlight=False, soft_wrap=False)
+
+
+def _emit(thread, fmt: Format, output: Path | None, *, depth: int | None = None, show_article: bool = True) -> None:
+    """Render thread in fmt: to output (atomically), or to stdout."""
+    from threadkeep.export import EXPORTERS
+    from threadkeep.store import write_atomic
+
+    if fmt is Format.tree:
+        if output is not None:
+            from rich.console import Console
+
+            console = Console(record=True, width=100, file=open("/dev/null", "w"), highlight=False)  # noqa: SIM115
+            console.print(EXPORTERS["tree"](thread, depth=depth, show_article=show_article))
+            write_atomic(output, console.export_text())
+        else:
+            _stdout_console().print(EXPORTERS["tree"](thread, depth=depth, show_article=show_article))
+        return
+    text = EXPORTERS[fmt.value](thread)
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of to standard output.")
+]
+DepthOpt = Annotated[int | None, typer.Option("--depth", min=1, help="Show comments down to this depth only.")]
+NoArticleOpt = Annotated[bool, typer.Option("--no-article", help="Leave out the article and abstract panels.")]
+
+
+@app.command()
+def fetch(
+    source: Annotated[str, typer.Argument(help="A URL, a saved page, or - for standard input.")],
+    output: OutputOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
+    url: Annotated[str | None, typer.Option("--url", help="Where a saved page came from (recorded in the archive).")]
+    = None,
+    comments: Annotated[
+        CommentsSource, typer.Option("--comments", help="Where comments come from: the page, the feed, or auto.")
+    ] = CommentsSource.auto,
+    no_warc: Annotated[bool, typer.Option("--no-warc", help="Do not keep the raw capture (WARC) beside -o.")] = False,
+    ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Read timeout in seconds.")] = 30.0,
+    delay: Annotated[float, typer.Option("--delay", min=0.0, help="Minimum seconds between requests to a host.")]
+    = 1.0,
+    disqus_key: Annotated[
+        str | None, typer.Option("--disqus-key", envvar="THREADKEEP_DISQUS_KEY", help="Disqus API key.")
+    ] = None,
+    depth: DepthOpt = None,
+    no_article: NoArticleOpt = False,
+) -> None:
+    """Archive a thread from a URL or a saved page."""
+    from threadkeep import archive
+
+    if archive.is_url(source):
+        thread = archive.archive_url(
+            source,
+            options=archive.FetchOptions(
+                comments=comments.value,
+                warc_path=None if (no_warc or output is None or fmt is not Format.json) else archive.warc_path(output),
+                respect_robots=not ignore_robots,
+                read_timeout=timeout,
+                min_delay=delay,
+                disqus_key=disqus_key,
+                on_event=_progress_printer(),
+            ),
+        )
+    else:
+        thread = archive.archive_file(source, url)
+    _emit(thread, fmt, output, depth=depth, show_article=not no_article)
+
+
+@app.command()
+def show(
+    archive_path: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive (JSON) written by threadkeep.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.tree,
+    depth: DepthOpt = None,
+    no_article: NoArticleOpt = False,
+) -> None:
+    """Show an archive: a tree in the terminal, or Markdown, or JSON."""
+    from threadkeep.store import load_archive
+
+    _emit(load_archive(archive_path), fmt, None, depth=depth, show_article=not no_article)
+
+
+@app.command()
+def export(
+    archive_path: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive (JSON) written by threadkeep.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.md,
+    output: OutputOpt = None,
+) -> None:
+    """Export an archive as Markdown (or JSON, or a plain-text tree)."""
+    from threadkeep.store import load_archive
+
+    _emit(load_archive(archive_path), fmt, output)
+
+
+@app.command()
+def schema() -> None:
+    """Print the archive format's JSON Schema."""
+    import json
+
+    from threadkeep.store import schema as archive_schema
+
+    sys.stdout.write(json.dumps(archive_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+def _progress_printer():
+    """A callback for fetch events: shown on stderr with -v only."""
+
+    def on_event(event) -> None:
+        if State.verbose:
+            from threadkeep.sanitize import terminal_safe
+
+            print(f"threadkeep: {terminal_safe(str(event))}", file=sys.stderr)
+
+    return on_event
+
+
+def _error(message: str) -> None:
+    from threadkeep.sanitize import terminal_safe
+
+    text = " ".join(terminal_safe(message).split())
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\x1b[31mthreadkeep: error:\x1b[0m {text}\n")
+    else:
+        sys.stderr.write(f"threadkeep: error: {text}\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the app, turning every expected failure into one line + exit code."""
+    from threadkeep.errors import ThreadkeepError
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        code = app(args=args, prog_name="threadkeep", standalone_mode=False)
+    except ThreadkeepError as exc:
+        if debug:
+            raise
+        _error(str(exc))
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.TyperException as exc:  # usage errors: unknown option, bad value, missing argument
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            sys.exit(2)
+        _error(exc.format_message())
+        sys.exit(2)
+    except (KeyboardInterrupt, typer.Abort):
+        _error("interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # an unexpected failure: still one line unless --debug
+        if debug:
+            raise
+        _error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

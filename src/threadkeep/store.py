@@ -1,0 +1,133 @@
+"""Reading, validating and atomically writing archives.
+
+An archive is read only through `load_archive` (JSON, then schema version, then the schema) and
+written only through `write_atomic` (a temporary file in the same directory, flushed and
+fsync'ed, then renamed over the target): a run killed at any instant leaves the old file or
+the new one, never half of either.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from threadkeep.errors import ArchiveError, InputError
+from threadkeep.model import SCHEMA_VERSION, Thread
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The archive format's JSON Schema (shipped in the package)."""
+    text = resources.files("threadkeep").joinpath("schema", f"archive-v{SCHEMA_VERSION}.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator():
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema())
+
+
+def validation_errors(data: Any) -> list[str]:
+    """Every way data fails the schema, as 'where: what' lines (empty when valid)."""
+    out = []
+    for err in sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path)):
+        where = "/".join(str(p) for p in err.absolute_path) or "(top)"
+        out.append(f"{where}: {err.message[:200]}")
+    return out
+
+
+def check_archive(data: Any, name: str) -> None:
+    """Raise ArchiveError unless data is an archive this version can read."""
+    if not isinstance(data, dict):
+        raise ArchiveError(f"{name}: not a threadkeep archive (the JSON is not an object)")
+    version = data.get("schema_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        raise ArchiveError(
+            f"{name}: schema_version {version} is newer than this threadkeep reads"
+            f" ({SCHEMA_VERSION}); upgrade threadkeep"
+        )
+    try:
+        errors = validation_errors(data)
+    except RecursionError:
+        raise ArchiveError(f"{name}: not a valid threadkeep archive: nested too deeply") from None
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ArchiveError(f"{name}: not a valid threadkeep archive: {errors[0]}{more}")
+
+
+def read_json(path: str | Path) -> Any:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not an archive") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ArchiveError(f"{path}: not an archive: the file is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise ArchiveError(f"{path}: not an archive: invalid JSON at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise ArchiveError(f"{path}: not an archive: JSON nested too deeply") from None
+
+
+def load_archive(path: str | Path) -> Thread:
+    """Read and validate an archive file; every failure is one InputError/ArchiveError line."""
+    data = read_json(path)
+    check_archive(data, str(path))
+    return Thread.from_dict(data)
+
+
+def archive_json(thread: Thread) -> str:
+    """The canonical JSON text of an archive: UTF-8, stable key order, a newline at the end."""
+    return json.dumps(thread.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write data to path atomically (temporary file in the same directory, fsync, rename)."""
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except FileNotFoundError:
+        raise InputError(f"{path}: the directory {directory} does not exist") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:
+        dir_fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def save_archive(thread: Thread, path: str | Path) -> None:
+    write_atomic(path, archive_json(thread))
