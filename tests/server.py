@@ -264,7 +264,12 @@ class TestServer:
         self._httpd = _HTTPServer((host, port), handler)
         self.host = host
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name=f"test-server-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            name=f"test-server-{self.port}",
+            daemon=True,
+        )
         self._thread.start()
 
     # -- the API ---------------------------------------------------------------------------------

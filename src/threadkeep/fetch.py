@@ -593,8 +593,12 @@ class Fetcher:
             failure = FetchError(asked, f"unsupported content-encoding {encoding}", status=resp.status_code)
         else:
             inflater = None if encoding == "identity" else _Inflater(encoding)
+            if resp.is_stream_consumed:  # a transport that read the body already (httpx.MockTransport)
+                inflater, chunks = None, iter([resp.content])
+            else:
+                chunks = resp.iter_raw()
             try:
-                for chunk in resp.iter_raw():
+                for chunk in chunks:
                     wire.append(chunk)
                     for piece in inflater.feed(chunk) if inflater is not None else [chunk]:
                         size += len(piece)
