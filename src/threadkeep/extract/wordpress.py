@@ -1,12 +1,1076 @@
-"""Placeholder: the WordPress extractor is being written (issue 5)."""
+"""WordPress: the post and its comment tree from the page, and the pure helpers that complete it.
+
+Recognised by content (generator meta, `wp-content` assets, the REST API link, the comment
+markup of `Walker_Comment`), so custom domains and WordPress.com blogs are both claimed.
+
+Comments are read from the markup `wp_list_comments()` writes in all its variants: HTML5
+(`li#comment-N > article#div-comment-N.comment-body`), the older html4 one
+(`li#comment-N > div#div-comment-N`, text loose in `.comment-body`), and theme callbacks
+(`li#li-comment-N > article#comment-N`, `.comment-text`, ...). A comment's own element is the
+outermost element for its id; its parent is the nearest enclosing comment element, whatever
+list (`ul.children`, `ol.children`, `div.children`) holds it. Widgets and sidebars (recent
+comments) are never read. The tree is walked with explicit stacks: no recursion, any depth.
+
+The orchestrator completes a thread with the pure helpers at the bottom: `comment_page_urls()`
+(other pages of a paged thread), `rest_api_url()` and `comments_from_rest()` (the WP REST API,
+`/wp-json/wp/v2/comments`), and `merge_comments()`.
+"""
 
 from __future__ import annotations
 
-from threadkeep.extract.base import Extractor, Page
+import copy
+import re
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.cssselect import CSSSelector
+
+from threadkeep.extract.base import (
+    Extraction,
+    Extractor,
+    Page,
+    content,
+    make_author,
+    parse_date,
+    same_name,
+    squash,
+    text_of,
+)
+from threadkeep.extract.generic import generic_article
+from threadkeep.model import Article, Comment, build_tree
+
+# ----------------------------------------------------------------------------- selectors (data)
+
+COMMENT_ID = re.compile(r"^(?:li-)?comment-(\d+)$")  # a comment's own element
+ANCHOR_ID = re.compile(r"^(?:div-|li-)?comment-(\d+)$")  # ids that name a comment inside its element
+DEPTH_CLASS = re.compile(r"^depth-\d+$")
+KIND_CLASSES = ("pingback", "trackback", "comment")
+COMMENT_LIST_CLASSES = {"commentlist", "comment-list", "comments-list", "commentslist"}
+# Elements whose content is never the thread: widgets, sidebars, inert templates.
+BLOCKING_CLASSES = {
+    "widget",
+    "widget-area",
+    "sidebar",
+    "widget_recent_comments",
+    "recentcomments",
+    "recent-comments",
+    "jetpack_widget_recent_comments",
+}
+BLOCKING_IDS = {"sidebar", "secondary", "recentcomments", "recent-comments", "tertiary"}
+BLOCKING_TAGS = {"template", "noscript", "textarea", "script", "style"}
+
+
+def _sel(*selectors: str) -> tuple[CSSSelector, ...]:
+    return tuple(CSSSelector(s) for s in selectors)
+
+
+# Inside a comment's own markup, most specific first.
+AUTHOR_NAME = _sel(
+    ".comment-author .fn",
+    ".fn",
+    ".comment-author-name",
+    ".comment-author cite",
+    ".comment-author strong",
+    ".comment-author b",
+    "[itemprop=author] [itemprop=name]",
+    "[id^=commentauthor-]",
+    ".comment-author",
+    ".author",
+    "cite",
+    "a.url",
+)
+DATE_ATTR = _sel("time[datetime]", "[datetime]", "abbr.published[title]", "[itemprop=dateCreated][content]")
+DATE_TEXT = _sel(
+    ".comment-metadata",
+    ".commentmetadata",
+    ".comment-meta",
+    ".comment-meta-data",
+    ".comment-date",
+    ".comment-time",
+    ".date",
+    ".comment-head",
+    ".comment-author",
+    ".comment-info",
+)
+CONTENT = _sel(
+    ".comment-content",
+    ".comment-text",
+    ".comment_text",
+    ".comment-entry",
+    ".commenttext",
+    "[itemprop=text]",
+    "[itemprop=commentText]",
+    ".comment-body",
+)
+# Removed from a copy of the content element before its text is taken (class tokens, tags).
+NOISE_CLASSES = frozenset(
+    {
+        "comment-author",
+        "comment-meta",
+        "comment-metadata",
+        "commentmetadata",
+        "comment-meta-data",
+        "comment-head",
+        "comment-header",
+        "comment-info",
+        "reply",
+        "comment-reply",
+        "comment-reply-link",
+        "comment-edit-link",
+        "edit-link",
+        "comment-likes",
+        "comment-like",
+        "avatar",
+        "comment-avatar",
+        "says",
+        "fn",
+        "author",
+        "vcard",
+        "comment-time",
+        "comment-date",
+        "time",
+        "comment-permalink",
+        "comment-awaiting-moderation",
+        "sharedaddy",
+    }
+)
+NOISE_TAGS = frozenset({"time", "script", "style", "form", "noscript", "button"})
+AUTHOR_NOISE = CSSSelector(".says, .avatar, img, time, .comment-meta, .comment-metadata, .reply, .comment-reply-link")
+# The post's own element and what is in it.
+POST_BODY = _sel(
+    ".entry-content",
+    ".post-content",
+    "[itemprop~=articleBody]",
+    ".post-entry",
+    ".entry",
+    ".post-body",
+    ".article-content",
+    ".storycontent",
+    ".content",
+)
+POST_AUTHOR = _sel(
+    ".byline .author .fn",
+    ".byline .author",
+    ".author.vcard .fn",
+    ".entry-author-name",
+    ".post-author a",
+    "a[rel~=author]",
+    "[itemprop=author] [itemprop=name]",
+    ".byline a",
+)
+POST_PUBLISHED = _sel(
+    "time.entry-date[datetime]",
+    "time.published[datetime]",
+    "[itemprop=datePublished][datetime]",
+    "[itemprop=datePublished][content]",
+    "abbr.published[title]",
+    "time[datetime]",
+)
+POST_DATE_TEXT = _sel(".entry-date", ".post-date", ".posted-on", ".meta-date", ".published", ".postdate", ".date")
+POST_UPDATED = _sel("time.updated[datetime]", "[itemprop=dateModified][datetime]", "[itemprop=dateModified][content]")
+POST_LABELS = CSSSelector("a[rel~=tag], a[rel~=category]")
+COMMENT_AREAS = (
+    "#comments, .comments-area, #comments-area, .comments, #respond, .comment-respond, "
+    ".commentlist, .comment-list, #disqus_thread"
+)
+COMMENT_NAV = _sel(
+    ".comment-navigation a[href]",
+    ".comments-pagination a[href]",
+    "#comment-nav-above a[href]",
+    "#comment-nav-below a[href]",
+    ".comment-nav a[href]",
+    ".navigation a[href]",
+    ".nav-links a[href]",
+    "a.page-numbers[href]",
+)
+COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?|[?&]cpage=(\d+)")
+SHORTLINK_P = re.compile(r"[?&]p=(\d+)")
+POSTID_CLASS = re.compile(r"\bpostid-(\d+)\b")
+POST_ID_ATTR = re.compile(r"^post-(\d+)$")
+
+
+# ----------------------------------------------------------------------------- the extractor
 
 
 class WordPressExtractor(Extractor):
     name = "wordpress"
 
     def matches(self, page: Page) -> bool:
-        return False
+        tree = page.tree
+        generator = " ".join(
+            (el.get("content") or "")
+            for el in tree.xpath('//meta[translate(@name,"GENERATOR","generator")="generator"]')
+        ).lower()
+        if "blogger" in generator:
+            return False
+        if "wordpress" in generator:
+            return True
+        if tree.xpath(
+            '//link[@rel="https://api.w.org/"] | //link[contains(@href,"/wp-json/")]'
+            ' | //link[contains(@href,"/wp-content/") or contains(@href,"/wp-includes/")]'
+            ' | //script[contains(@src,"/wp-content/") or contains(@src,"/wp-includes/")]'
+        ):
+            return True
+        # The comment markup of Walker_Comment alone.
+        return bool(
+            tree.xpath(
+                '//li[starts-with(@id,"comment-") or starts-with(@id,"li-comment-")][contains(@class,"depth-")]'
+                ' | //a[contains(@class,"comment-reply-link")][contains(@href,"replytocom=")]'
+            )
+        )
+
+    def extract(self, page: Page) -> Extraction:
+        nodes = find_comment_nodes(page.tree)
+        post_id = find_post_id(page)
+        article, body = post_article(page, post_id, nodes)
+        comments = [_comment_of(page, node, article) for node in nodes]
+        parents = {c.id: (n.parent.cid if n.parent is not None else None) for c, n in zip(comments, nodes, strict=True)}
+        _dedupe_ids(comments, parents)
+        roots = build_tree(comments, parents)
+        return Extraction(
+            platform=self.name,
+            article=article,
+            body=body,
+            comments=roots,
+            complete=not has_comment_paging(page),
+            post_id=post_id,
+        )
+
+
+# ----------------------------------------------------------------------------- comment markup
+
+
+@dataclass(eq=False)
+class CommentNode:
+    """One comment's own element, its WordPress id, its kind and its parent comment."""
+
+    el: object
+    cid: str | None
+    kind: str
+    classes: frozenset[str]
+    parent: CommentNode | None = None
+    spine: set = field(default_factory=set)  # shared: elements between a comment and its replies
+    node_els: set = field(default_factory=set)  # shared: every comment's own element
+
+
+def find_comment_nodes(root) -> list[CommentNode]:
+    """Every comment element of the page in document order, each with its parent (no recursion)."""
+    nodes: list[CommentNode] = []
+    spine: set = set()
+    node_els: set = set()
+    open_nodes: list[CommentNode] = []
+    path: list[tuple[object, bool, bool]] = []  # (element, starts a node, blocks)
+    blocked = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if event == "end":
+            _, started, blocks = path.pop()
+            if started:
+                open_nodes.pop()
+            if blocks:
+                blocked -= 1
+            continue
+        tag = el.tag if isinstance(el.tag, str) else ""
+        raw_class = el.get("class")
+        classes = frozenset(raw_class.split()) if raw_class else frozenset()
+        el_id = el.get("id") or ""
+        blocks = tag in BLOCKING_TAGS or bool(classes & BLOCKING_CLASSES) or el_id in BLOCKING_IDS
+        started = False
+        if blocks:
+            blocked += 1
+        elif not blocked:
+            node = _start_node(el, tag, classes, el_id, open_nodes)
+            if node is not None:
+                # Mark the elements between the parent comment and this one.
+                stop = open_nodes[-1].el if open_nodes else None
+                for anc, _, _ in reversed(path):
+                    if anc is stop or anc in spine:
+                        break
+                    spine.add(anc)
+                node.parent = open_nodes[-1] if open_nodes else None
+                node.spine, node.node_els = spine, node_els
+                node_els.add(el)
+                nodes.append(node)
+                open_nodes.append(node)
+                started = True
+        path.append((el, started, blocks))
+    for node in nodes:
+        if node.cid is None:
+            node.cid = _inner_id(node)
+    return nodes
+
+
+def _start_node(el, tag: str, classes: frozenset[str], el_id: str, open_nodes: list[CommentNode]):
+    """A new CommentNode when el is a comment's own element; else None (maybe naming the open one)."""
+    current = open_nodes[-1] if open_nodes else None
+    m = COMMENT_ID.match(el_id)
+    cid = m.group(1) if m else None
+    has_depth = any(DEPTH_CLASS.match(c) for c in classes)
+    kind = next((k for k in KIND_CLASSES if k in classes), "")
+    if tag in ("a", "span") or (cid is None and el_id.startswith("div-comment-")):
+        # Anchors and inner bodies only name the comment they are in.
+        a = ANCHOR_ID.match(el_id) or (ANCHOR_ID.match(el.get("name") or "") if tag == "a" else None)
+        if a and current is not None and current.cid is None:
+            current.cid = a.group(1)
+        return None
+    if cid is not None and current is not None and current.cid == cid:
+        return None  # li#li-comment-5 > article#comment-5: one comment
+    if cid is not None and current is not None and current.cid is None and not has_depth and tag != "li":
+        current.cid = cid  # li.depth-1 > div#comment-5
+        return None
+    is_comment = (has_depth and (kind or cid is not None)) or (cid is not None and tag in ("li", "article", "div"))
+    if not is_comment and tag == "li":
+        parent = el.getparent()
+        pclasses = set((parent.get("class") or "").split()) if parent is not None else set()
+        is_comment = bool(pclasses & COMMENT_LIST_CLASSES) or ("children" in pclasses and current is not None)
+    if not is_comment:
+        return None
+    return CommentNode(el=el, cid=cid, kind=kind if kind in ("pingback", "trackback") else "comment", classes=classes)
+
+
+def _inner_id(node: CommentNode) -> str | None:
+    """The id of a comment element that has none itself: a reply link, a permalink, an inner id."""
+    for root in own_roots(node):
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            m = ANCHOR_ID.match(el.get("id") or "")
+            if m:
+                return m.group(1)
+            cid = el.get("data-commentid")
+            if cid and cid.isdigit():
+                return cid
+            href = el.get("href") or ""
+            m = re.search(r"#comment-(\d+)$|[?&]replytocom=(\d+)", href)
+            if m:
+                return m.group(1) or m.group(2)
+    return None
+
+
+def own_roots(node: CommentNode) -> list:
+    """The subtrees of a comment's element that hold no other comment, in document order."""
+    roots = []
+    stack = [iter(node.el)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        if not isinstance(child.tag, str):
+            continue
+        if child in node.spine:
+            stack.append(iter(child))
+        elif child not in node.node_els:
+            roots.append(child)
+    return roots
+
+
+def _first(roots: list, selectors: tuple[CSSSelector, ...]):
+    for sel in selectors:
+        for root in roots:
+            found = sel(root)
+            if found:
+                return found[0]
+    return None
+
+
+def _comment_of(page: Page, node: CommentNode, article: Article) -> Comment:
+    roots = own_roots(node)
+    cid = node.cid or f"wp-{id(node.el)}"
+    # author
+    name_el = _first(roots, AUTHOR_NAME)
+    name = _author_text(name_el)
+    url = None
+    if name_el is not None:
+        link = name_el if name_el.tag == "a" else next(iter(name_el.iter("a")), None)
+        if link is not None and not (link.get("href") or "").startswith("#"):
+            url = page.absolute(link.get("href"))
+    if not name and node.kind != "comment":
+        link = _first(roots, _sel("a.url", "a[href]"))
+        if link is not None:
+            name, url = text_of(link) or None, page.absolute(link.get("href"))
+    is_post_author = "bypostauthor" in node.classes or same_name(name, article.author.name)
+    # date
+    published = None
+    date_el = _first(roots, DATE_ATTR)
+    if date_el is not None:
+        published = parse_date(date_el.get("datetime") or date_el.get("title") or date_el.get("content"))
+    if published is None:
+        for sel in DATE_TEXT:
+            for root in roots:
+                for el in sel(root):
+                    published = parse_date(el.get("title")) if el.get("title") else None
+                    published = published or displayed_date(text_of(el))
+                    if published:
+                        break
+                if published:
+                    break
+            if published:
+                break
+    # permalink
+    permalink = None
+    for root in roots:
+        for a in root.iter("a"):
+            href = a.get("href") or ""
+            if href.endswith(f"#comment-{cid}") and "replytocom=" not in href:
+                base = page.url or article.url
+                permalink = urljoin(base, href.strip()) if base else href.strip()
+                break
+        if permalink:
+            break
+    if permalink is None and node.cid:
+        base = article.url or page.url
+        permalink = f"{base.split('#')[0]}#comment-{cid}" if base else f"#comment-{cid}"
+    # text
+    html, text = _comment_content(node, roots)
+    kind = node.kind
+    if kind == "comment" and re.match(r"(?i)^(pingback|trackback)\s*:", text):
+        kind = text.split(":", 1)[0].strip().lower()
+    return Comment(
+        id=cid,
+        text=text,
+        html=html,
+        author=make_author(name, url, is_post_author=is_post_author),
+        published=published,
+        permalink=permalink,
+        deleted=False,
+        kind=kind,
+    )
+
+
+def _author_text(el) -> str | None:
+    if el is None:
+        return None
+    if AUTHOR_NOISE(el):
+        el = copy.deepcopy(el)
+        el.tail = None
+        for junk in AUTHOR_NOISE(el):
+            if junk is not el:
+                _drop(junk)
+    name = squash(el.text_content())
+    name = re.sub(r"\s*(says|sagt|dit|dice|schreibt|wrote|écrit)\s*:?\s*$", "", name, flags=re.I)
+    return name or None
+
+
+def _comment_content(node: CommentNode, roots: list) -> tuple[str, str]:
+    """HTML and text of a comment without its author, meta, reply and like markup.
+
+    The content element (`.comment-content`, `.comment-text`, `.comment-body`, ...) when there
+    is one, else all of the comment's own markup. Blocks left wordless are dropped, unless that
+    leaves nothing (a comment of only "????" is still a comment).
+    """
+    el = _first(roots, CONTENT)
+    html, text = content(_content_box(node, roots, el, drop_empty=True))
+    if not text:
+        html, text = content(_content_box(node, roots, el, drop_empty=False))
+    if not text:  # only noise: take all of it rather than nothing
+        box = lxml_html.Element("div")
+        for root in roots:
+            box.append(copy.deepcopy(root))
+        html, text = content(box)
+    return html, text
+
+
+def _content_box(node: CommentNode, roots: list, el, *, drop_empty: bool):
+    if el is not None:
+        box = copy.deepcopy(el)
+        box.tail = None
+    else:
+        box = lxml_html.Element("div")
+        box.text = node.el.text
+        for root in roots:
+            box.append(copy.deepcopy(root))
+    _drop_noise(box)
+    if drop_empty:
+        _drop_empty(box)
+    return box
+
+
+def _drop(el) -> None:
+    """Remove an element but keep its tail text."""
+    parent = el.getparent()
+    if parent is not None:
+        el.drop_tree()
+
+
+def _drop_noise(box) -> None:
+    """Remove author, meta, reply and like markup from a comment's content copy."""
+    junk = []
+    for el in box.iterdescendants():
+        if not isinstance(el.tag, str):
+            continue
+        raw = el.get("class")
+        if el.tag in NOISE_TAGS or (raw and not NOISE_CLASSES.isdisjoint(raw.split())):
+            junk.append(el)
+    for el in junk:  # an ancestor dropped first takes its descendants along; dropping them again is harmless
+        _drop(el)
+
+
+def _drop_empty(box) -> None:
+    """Drop blocks left with no word and no image (a byline's separators, empty wrappers)."""
+    for el in list(box.iter("p", "div", "span", "header", "footer", "aside", "section")):
+        if el is box or el.getparent() is None:
+            continue
+        if not _WORD.search(el.text_content()) and next(el.iter("img"), None) is None:
+            _drop(el)
+
+
+_WORD = re.compile(r"\w")
+
+
+def _dedupe_ids(comments: list[Comment], parents: dict[str, str | None]) -> None:
+    """Comment ids are unique in a thread; a repeated one (a theme quirk) gets a suffix."""
+    seen: set[str] = set()
+    for c in comments:
+        if c.id in seen:
+            old = c.id
+            n = 2
+            while f"{old}-{n}" in seen:
+                n += 1
+            c.id = f"{old}-{n}"
+            parents[c.id] = parents.get(old)
+        seen.add(c.id)
+
+
+# ----------------------------------------------------------------------------- dates
+
+_MONTHS = {
+    # German, French, Spanish, Italian, Dutch, Portuguese month names -> English
+    "januar": "January",
+    "jänner": "January",
+    "janvier": "January",
+    "enero": "January",
+    "gennaio": "January",
+    "januari": "January",
+    "janeiro": "January",
+    "februar": "February",
+    "février": "February",
+    "fevrier": "February",
+    "febrero": "February",
+    "febbraio": "February",
+    "februari": "February",
+    "fevereiro": "February",
+    "märz": "March",
+    "maerz": "March",
+    "mars": "March",
+    "marzo": "March",
+    "maart": "March",
+    "março": "March",
+    "avril": "April",
+    "abril": "April",
+    "aprile": "April",
+    "mai": "May",
+    "mayo": "May",
+    "maggio": "May",
+    "mei": "May",
+    "maio": "May",
+    "juni": "June",
+    "juin": "June",
+    "junio": "June",
+    "giugno": "June",
+    "junho": "June",
+    "juli": "July",
+    "juillet": "July",
+    "julio": "July",
+    "luglio": "July",
+    "julho": "July",
+    "august": "August",
+    "août": "August",
+    "aout": "August",
+    "agosto": "August",
+    "augustus": "August",
+    "september": "September",
+    "septembre": "September",
+    "septiembre": "September",
+    "settembre": "September",
+    "setembro": "September",
+    "oktober": "October",
+    "octobre": "October",
+    "octubre": "October",
+    "ottobre": "October",
+    "outubro": "October",
+    "november": "November",
+    "novembre": "November",
+    "noviembre": "November",
+    "novembro": "November",
+    "dezember": "December",
+    "décembre": "December",
+    "decembre": "December",
+    "diciembre": "December",
+    "dicembre": "December",
+    "december": "December",
+    "dezembro": "December",
+}
+_CJK_MONTHS = ["十二月", "十一月", "十月", "九月", "八月", "七月", "六月", "五月", "四月", "三月", "二月", "一月"]
+_EN_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_MONTH_RE = r"(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_TIME_RE = (
+    r"(?:\s*(?:,|at|um|à|a las|alle|om|às|-|—|–|@)?\s*"
+    r"(?P<hour>\d{1,2})[:h.](?P<minute>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?)?"
+)
+_DATE_PATTERNS = [
+    re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?\s+" + _MONTH_RE + r",?\s+(?P<year>\d{4})" + _TIME_RE, re.I),
+    re.compile(_MONTH_RE + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})" + _TIME_RE, re.I),
+    re.compile(r"(?P<year>\d{4})[-/.](?P<mon>\d{1,2})[-/.](?P<day>\d{1,2})" + _TIME_RE, re.I),
+    re.compile(r"(?P<day>\d{1,2})[./](?P<mon>\d{1,2})[./](?P<year>\d{4})" + _TIME_RE, re.I),
+]
+
+
+def displayed_date(text: str | None) -> str | None:
+    """An ISO date for a date as a comment shows it ("19. Juni 2018 um 15:28 Uhr", "May 8, 2020,
+    10:31 pm", "八月 26, 2016 - 3:57 下午"); None unless a day, a month and a year are all there."""
+    if not text:
+        return None
+    for i, cjk in enumerate(_CJK_MONTHS):
+        text = text.replace(cjk, _EN_MONTHS[11 - i] + " ")
+    text = text.replace("下午", " pm").replace("上午", " am")
+    text = re.sub(r"[^\W\d_]+", lambda m: _MONTHS.get(m.group(0).lower(), m.group(0)), text)
+    for pattern in _DATE_PATTERNS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        g = m.groupdict()
+        if g.get("month"):
+            month = next(i for i, n in enumerate(_EN_MONTHS, 1) if n.lower().startswith(g["month"].lower()[:3]))
+        else:
+            month = int(g["mon"])
+        hour, minute = int(g["hour"] or 0), int(g["minute"] or 0)
+        ampm = (g.get("ampm") or "").replace(".", "").lower()
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        try:
+            dt = datetime(int(g["year"]), month, int(g["day"]), hour, minute)
+        except ValueError:
+            continue
+        return dt.isoformat() if g["hour"] else dt.date().isoformat()
+    return None
+
+
+# ----------------------------------------------------------------------------- the post
+
+
+def find_post_id(page: Page) -> str | None:
+    """The post's id: the shortlink ?p=ID, the body class postid-ID, the article id post-ID, the form."""
+    for el in page.xpath('//link[@rel="shortlink"][@href]'):
+        m = SHORTLINK_P.search(el.get("href") or "")
+        if m:
+            return m.group(1)
+    for el in page.xpath("//body[@class]"):
+        m = POSTID_CLASS.search(el.get("class") or "")
+        if m:
+            return m.group(1)
+    for el in page.xpath('//input[@name="comment_post_ID"][@value]'):
+        value = (el.get("value") or "").strip()
+        if value.isdigit():
+            return value
+    for el in page.xpath(
+        '//article[starts-with(@id,"post-")] | //div[starts-with(@id,"post-")][contains(@class,"hentry")]'
+    ):
+        m = POST_ID_ATTR.match(el.get("id") or "")
+        if m:
+            return m.group(1)
+    for el in page.xpath("//a[@data-postid]"):
+        value = el.get("data-postid") or ""
+        if value.isdigit():
+            return value
+    return None
+
+
+def _post_element(page: Page, post_id: str | None):
+    """The element of the post itself (`#post-ID`, `.post-ID`), when the page marks it."""
+    if post_id:
+        found = page.xpath(
+            f'//*[@id="post-{post_id}"] | //*[contains(concat(" ", normalize-space(@class), " "), " post-{post_id} ")]'
+        )
+        if found:
+            return found[0]
+    return None
+
+
+def _outside(el, stop_elements: set) -> bool:
+    """Whether el is outside comments, widgets and related-post boxes (walks its ancestors)."""
+    for anc in el.iterancestors():
+        if anc in stop_elements:
+            return False
+        raw = anc.get("class")
+        if raw:
+            classes = set(raw.split())
+            if classes & BLOCKING_CLASSES or any(c.startswith(("related", "jp-relatedposts")) for c in classes):
+                return False
+        if (anc.get("id") or "") in BLOCKING_IDS:
+            return False
+    return True
+
+
+def _post_body(scope, stop: set):
+    """The post's content element: by the first selector that matches, the one with most text."""
+    for sel in POST_BODY:
+        best, best_len = None, 0
+        for el in sel(scope):
+            if el in stop or not _outside(el, stop):
+                continue
+            n = len(text_of(el))
+            if n > best_len:
+                best, best_len = el, n
+        if best is not None and best_len >= 100:
+            return best
+    return None
+
+
+def _post_of(body):
+    """The nearest ancestor of the body that is the post (an article, .hentry, .post)."""
+    for i, anc in enumerate(body.iterancestors()):
+        if i > 12 or anc.tag in ("body", "html"):
+            break
+        classes = set((anc.get("class") or "").split())
+        if anc.tag == "article" or classes & {"hentry", "post", "type-post", "type-page", "single-post"}:
+            return anc
+    return None
+
+
+def _first_outside(scopes: list, selectors: tuple[CSSSelector, ...], stop: set, *, with_text: bool = False):
+    for sel in selectors:
+        for scope in scopes:
+            for el in sel(scope):
+                if (not with_text or text_of(el)) and _outside(el, stop):
+                    return el
+    return None
+
+
+def post_article(page: Page, post_id: str | None, nodes: list[CommentNode]) -> tuple[Article, object]:
+    """The article's metadata and body element (generic_article, made precise by WordPress markup)."""
+    article, body = generic_article(page)
+    comment_els = {n.el for n in nodes}
+    post = _post_element(page, post_id)
+    found = _post_body(post if post is not None else page.tree, comment_els)
+    if found is None and post is not None:
+        found = _post_body(page.tree, comment_els)
+    if found is not None:
+        body = found
+        if post is None:
+            post = _post_of(found)
+    if body is not None and nodes and any(anc is body for anc in nodes[0].el.iterancestors()):
+        body = copy.deepcopy(body)
+        for junk in body.cssselect(COMMENT_AREAS):
+            if junk.getparent() is not None:
+                junk.drop_tree()
+    # Metadata from the post first, else from the page (outside comments and widgets).
+    scopes = [post, page.tree] if post is not None else [page.tree]
+    author_el = _first_outside(scopes, POST_AUTHOR, comment_els, with_text=True)
+    if author_el is not None:
+        link = author_el if author_el.tag == "a" else next(iter(author_el.iter("a")), None)
+        name = re.sub(r"(?i)^(by|von|par|por|di)\s+", "", text_of(author_el))
+        article.author = make_author(name, page.absolute(link.get("href")) if link is not None else None)
+    elif article.author.name and re.match(r"(?i)^(https?:|www\.|@)", article.author.name):
+        article.author = make_author(None)
+    if not page.meta("article:published_time", "datePublished"):
+        el = _first_outside(scopes, POST_PUBLISHED, comment_els)
+        if el is not None:
+            value = el.get("datetime") or el.get("content") or el.get("title")
+            article.published = parse_date(value) or article.published
+        else:
+            el = _first_outside(scopes, POST_DATE_TEXT, comment_els, with_text=True)
+            article.published = displayed_date(text_of(el)) if el is not None else article.published
+    if article.updated is None:
+        el = _first_outside(scopes, POST_UPDATED, comment_els)
+        if el is not None:
+            article.updated = parse_date(el.get("datetime") or el.get("content"))
+    labels: list[str] = []
+    for a in POST_LABELS(post if post is not None else page.tree):
+        label = text_of(a)
+        if label and label not in labels and _outside(a, comment_els):
+            labels.append(label)
+    article.labels = labels
+    return article, body
+
+
+# ----------------------------------------------------------------------------- paging
+
+
+def _comment_page_no(url: str) -> int | None:
+    m = COMMENT_PAGE.search(url)
+    return int(m.group(1) or m.group(2)) if m else None
+
+
+def _post_base(url: str) -> str:
+    """A post URL without its comment page part, query and fragment, for comparing."""
+    parts = urlsplit(url)
+    path = re.sub(r"/comment-page-\d+/?$", "/", parts.path)
+    return f"{parts.netloc.lower()}{path.rstrip('/')}"
+
+
+def comment_page_urls(page: Page) -> list[str]:
+    """The other comment pages of this post linked from the page: absolute, by page number, once each."""
+    own = page.url or ""
+    canonical = None
+    for el in page.xpath('//link[@rel="canonical"][@href]'):
+        canonical = page.absolute(el.get("href"))
+        break
+    bases = {_post_base(u) for u in (own, canonical) if u}
+    seen: dict[str, int] = {}
+    order: list[str] = []
+    for a in page.xpath("//a[@href]"):
+        href = page.absolute(a.get("href"))
+        if not href:
+            continue
+        number = _comment_page_no(href)
+        if number is None:
+            continue
+        url, _, fragment = href.partition("#")
+        if re.fullmatch(r"comment-\d+", fragment):
+            continue  # a comment's permalink (widgets, comment meta), not a page link
+        if bases and _post_base(url) not in bases:
+            continue  # another post's comments
+        if own and url == own.partition("#")[0]:
+            continue
+        if url not in seen:
+            seen[url] = number
+            order.append(url)
+    return sorted(order, key=lambda u: seen[u])
+
+
+def has_comment_paging(page: Page) -> bool:
+    """Whether the page shows that its thread goes on on other comment pages."""
+    if comment_page_urls(page):
+        return True
+    for area in page.css("#comments, .comments-area, #comments-area"):
+        for sel in COMMENT_NAV:
+            for a in sel(area):
+                if _comment_page_no(a.get("href") or "") is not None:
+                    return True
+    return False
+
+
+# ----------------------------------------------------------------------------- REST API
+
+
+def rest_api_url(page_or_base_url: Page | str, post_id: str | int, page_no: int = 1, per_page: int = 100) -> str:
+    """The URL of one page of a post's comments in the WordPress REST API (wp/v2/comments).
+
+    The API root is the page's `<link rel="https://api.w.org/">` when a Page is given, else
+    `<origin>/wp-json/` (or the root in the URL when it already holds `/wp-json/` or `rest_route`).
+    Oldest first, so that pages do not shift while new comments arrive.
+    """
+    if isinstance(page_or_base_url, Page):
+        page = page_or_base_url
+        root = None
+        for el in page.xpath('//link[@rel="https://api.w.org/"][@href]'):
+            root = page.absolute(el.get("href"))
+            break
+        root = root or page.url or ""
+    else:
+        root = page_or_base_url
+    params = {"post": str(post_id), "per_page": str(per_page), "page": str(page_no), "order": "asc"}
+    parts = urlsplit(root)
+    query = parse_qs(parts.query)
+    if "rest_route" in query:  # sites without pretty permalinks: ?rest_route=/
+        route = query["rest_route"][0].rstrip("/") + "/wp/v2/comments"
+        return urlunsplit(
+            (parts.scheme, parts.netloc, parts.path or "/", urlencode({"rest_route": route, **params}), "")
+        )
+    path = parts.path[: parts.path.index("/wp-json")] + "/wp-json/" if "/wp-json" in parts.path else "/wp-json/"
+    return urlunsplit((parts.scheme, parts.netloc, path + "wp/v2/comments", urlencode(params), ""))
+
+
+def _rest_date(item: dict) -> str | None:
+    gmt = item.get("date_gmt")
+    if gmt:
+        return parse_date(gmt if re.search(r"(Z|[+-]\d\d:?\d\d)$", gmt) else gmt + "+00:00")
+    return parse_date(item.get("date"))
+
+
+def _sort_key(published: str | None) -> tuple[int, float]:
+    if not published:
+        return (1, 0.0)
+    try:
+        dt = datetime.fromisoformat(published)
+    except ValueError:
+        return (1, 0.0)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return (0, dt.timestamp())
+
+
+def comments_from_rest(items: list[dict], base_url: str | None = None) -> list[Comment]:
+    """Nested comments from WordPress REST API comment objects (`/wp/v2/comments` responses).
+
+    Approved comments only (a listing without a status is taken as approved); siblings oldest
+    first; a comment whose parent is not among the items is top level.
+    """
+    flat: list[tuple[tuple[int, float], int, Comment]] = []
+    parents: dict[str, str | None] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or item.get("id") is None:
+            continue
+        if item.get("status") not in (None, "approved", "approve"):
+            continue
+        cid = str(item["id"])
+        rendered = (item.get("content") or {}).get("rendered") if isinstance(item.get("content"), dict) else None
+        html, text = _fragment_content(rendered or "")
+        kind = item.get("type") if item.get("type") in ("pingback", "trackback") else "comment"
+        author_url = item.get("author_url") or None
+        link = item.get("link") or None
+        if base_url:
+            author_url = urljoin(base_url, author_url) if author_url else None
+            link = urljoin(base_url, link) if link else None
+        published = _rest_date(item)
+        comment = Comment(
+            id=cid,
+            text=text,
+            html=html,
+            author=make_author(item.get("author_name"), author_url),
+            published=published,
+            permalink=link,
+            kind=kind,
+        )
+        parent = item.get("parent")
+        parents[cid] = str(parent) if parent not in (None, 0, "0", "") else None
+        flat.append((_sort_key(published), i, comment))
+    flat.sort(key=lambda t: (t[0], t[1]))
+    return build_tree([c for _, _, c in flat], parents)
+
+
+def _fragment_content(fragment: str) -> tuple[str, str]:
+    if not fragment.strip():
+        return "", ""
+    try:
+        box = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return "", ""
+    return content(box)
+
+
+# ----------------------------------------------------------------------------- merging
+
+
+def _flatten(comments: list[Comment]) -> tuple[list[Comment], dict[str, str | None]]:
+    """Comments of a tree in reading order and each one's parent id, from the tree's shape."""
+    flat: list[Comment] = []
+    parents: dict[str, str | None] = {}
+    stack: list[tuple[Comment, str | None]] = [(c, None) for c in reversed(comments)]
+    while stack:
+        c, parent = stack.pop()
+        flat.append(c)
+        parents.setdefault(c.id, parent)
+        stack.extend((r, c.id) for r in reversed(c.replies))
+    return flat, parents
+
+
+def merge_comments(page_comments: list[Comment], other_comments: list[Comment]) -> list[Comment]:
+    """One tree of every comment once by id: the page's fields first, the other source's filling gaps.
+
+    The page's order is kept; a comment only the other source has goes among its siblings by date
+    (after the last sibling not newer than it). A comment's parent is the page's, else the other's.
+    Neither input is changed.
+    """
+    page_flat, page_parents = _flatten(page_comments)
+    other_flat, other_parents = _flatten(other_comments)
+    others = {c.id: c for c in other_flat}
+    merged: dict[str, Comment] = {}
+    from_page: set[str] = set()
+    for c in page_flat:
+        if c.id in merged:
+            continue
+        other = others.get(c.id)
+        merged[c.id] = _fill(c, other) if other is not None else replace(c, replies=[])
+        from_page.add(c.id)
+    for c in other_flat:
+        if c.id not in merged:
+            merged[c.id] = replace(c, replies=[])
+    parents: dict[str, str | None] = {}
+    for cid in merged:
+        parent = page_parents.get(cid) if cid in from_page else None
+        if parent is None:
+            parent = other_parents.get(cid)
+        if parent is not None and parent not in merged:
+            parent = None
+        parents[cid] = parent
+    _break_cycles(parents)
+    roots = build_tree(list(merged.values()), parents)
+    # Place the other source's comments among the page's siblings by date.
+    stack = [roots]
+    while stack:
+        siblings = stack.pop()
+        if any(c.id not in from_page for c in siblings) and any(c.id in from_page for c in siblings):
+            siblings[:] = _interleave(siblings, from_page)
+        stack.extend(c.replies for c in siblings if c.replies)
+    return roots
+
+
+def _fill(page_c: Comment, other: Comment) -> Comment:
+    author = replace(
+        page_c.author,
+        name=page_c.author.name or other.author.name,
+        url=page_c.author.url or other.author.url,
+        is_post_author=page_c.author.is_post_author or other.author.is_post_author,
+    )
+    has_text = bool(page_c.text)
+    return replace(
+        page_c,
+        replies=[],
+        author=author,
+        text=page_c.text if has_text else other.text,
+        html=page_c.html if has_text else other.html,
+        published=page_c.published or other.published,
+        permalink=page_c.permalink or other.permalink,
+        kind=page_c.kind if page_c.kind != "comment" else other.kind,
+    )
+
+
+def _break_cycles(parents: dict[str, str | None]) -> None:
+    """Make a comment top level where following parents would loop (bad data must not hang)."""
+    for start in list(parents):
+        seen = {start}
+        cur = parents.get(start)
+        while cur is not None:
+            if cur in seen:
+                parents[start] = None
+                break
+            seen.add(cur)
+            cur = parents.get(cur)
+
+
+def _interleave(siblings: list[Comment], from_page: set[str]) -> list[Comment]:
+    page_part = [c for c in siblings if c.id in from_page]
+    new = sorted((c for c in siblings if c.id not in from_page), key=lambda c: _sort_key(c.published))
+    out: list[Comment] = []
+    i = 0
+    for p in page_part:
+        pk = _sort_key(p.published)
+        while i < len(new) and new[i].published and pk[0] == 0 and _sort_key(new[i].published) < pk:
+            out.append(new[i])
+            i += 1
+        out.append(p)
+    out.extend(new[i:])
+    return out
+
+
+__all__ = [
+    "CommentNode",
+    "WordPressExtractor",
+    "comment_page_urls",
+    "comments_from_rest",
+    "displayed_date",
+    "find_comment_nodes",
+    "find_post_id",
+    "has_comment_paging",
+    "merge_comments",
+    "rest_api_url",
+]
