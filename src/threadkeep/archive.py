@@ -150,8 +150,9 @@ def archive_url(url: str, options: FetchOptions | None = None, *, fetcher=None) 
     return thread
 
 
-def fetch_thread(fetcher, url: str, options: FetchOptions, *, etag: str | None = None,
-                 last_modified: str | None = None) -> Thread:
+def fetch_thread(
+    fetcher, url: str, options: FetchOptions, *, etag: str | None = None, last_modified: str | None = None
+) -> Thread:
     """One thread through a fetcher (live, or a replay of a WARC). Raises NotModified on 304."""
     from threadkeep.adapters import adapter_for_url
 
@@ -283,3 +284,77 @@ def complete_from_disqus(extraction: Extraction, page: Page, fetcher, options: F
     extraction.comments = comments
     ext.archived = True
     ext.note = f"comments archived from Disqus ({sum(1 for _ in walk(comments))})"
+
+
+# ------------------------------------------------------------------------------- from a WARC
+
+
+class ReplayFetcher:
+    """A Fetcher look-alike that answers from a WARC capture: `reextract` runs with no network.
+
+    It serves the last response recorded for each URL (following recorded redirects), so the
+    same code path that made the archive rebuilds it with today's extractors.
+    """
+
+    def __init__(self, responses) -> None:
+        self._by_url = {}
+        for r in responses:
+            self._by_url[r.url] = r  # the last one wins: retries before it failed
+
+    def get(self, url: str, *, accept: str = "html", etag=None, last_modified=None):
+        import httpx
+
+        from threadkeep.errors import FetchError
+        from threadkeep.fetch import Response
+
+        current, hops = url, 0
+        while True:
+            captured = self._by_url.get(current)
+            if captured is None:
+                raise FetchError(url, "not in the capture (WARC); run `threadkeep update` to fetch it again")
+            location = captured.header("location")
+            if captured.status in (301, 302, 303, 307, 308) and location and hops < 10:
+                current, hops = str(httpx.URL(current).join(location)), hops + 1
+                continue
+            break
+        if captured.status >= 400:
+            raise FetchError(url, f"HTTP {captured.status} (as captured)", status=captured.status)
+        return Response(
+            url=url,
+            final_url=current,
+            status=captured.status,
+            headers=httpx.Headers(captured.headers),
+            raw_headers=list(captured.headers),
+            content=captured.body,
+            content_type=captured.content_type,
+            etag=captured.header("etag"),
+            last_modified=captured.header("last-modified"),
+            fetched_at=_warc_date(captured.date),
+            sha256=hashlib.sha256(captured.body).hexdigest(),
+        )
+
+
+def _warc_date(value: str) -> str:
+    """A WARC-Date (may carry microseconds) as the archive writes times: seconds, Z."""
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return now_iso()
+    return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def reextract(archive_path: str | Path, options: FetchOptions | None = None) -> Thread:
+    """Rebuild an archive from its WARC capture with the current extractors; no network."""
+    from threadkeep.store import load_archive
+    from threadkeep.warc import read_responses
+
+    old = load_archive(archive_path)
+    capture = warc_path(archive_path)
+    if not capture.exists():
+        raise InputError(f"{archive_path}: no raw capture beside it ({capture.name}); it cannot be re-extracted")
+    if not old.source.url:
+        raise InputError(f"{archive_path}: the archive does not record its source URL")
+    options = options or FetchOptions()
+    options.disqus_key = None  # replay only what was captured
+    thread = fetch_thread(ReplayFetcher(read_responses(capture)), old.source.url, options)
+    return thread

@@ -102,16 +102,16 @@ def fetch(
     source: Annotated[str, typer.Argument(help="A URL, a saved page, or - for standard input.")],
     output: OutputOpt = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
-    url: Annotated[str | None, typer.Option("--url", help="Where a saved page came from (recorded in the archive).")]
-    = None,
+    url: Annotated[
+        str | None, typer.Option("--url", help="Where a saved page came from (recorded in the archive).")
+    ] = None,
     comments: Annotated[
         CommentsSource, typer.Option("--comments", help="Where comments come from: the page, the feed, or auto.")
     ] = CommentsSource.auto,
     no_warc: Annotated[bool, typer.Option("--no-warc", help="Do not keep the raw capture (WARC) beside -o.")] = False,
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Read timeout in seconds.")] = 30.0,
-    delay: Annotated[float, typer.Option("--delay", min=0.0, help="Minimum seconds between requests to a host.")]
-    = 1.0,
+    delay: Annotated[float, typer.Option("--delay", min=0.0, help="Minimum seconds between requests to a host.")] = 1.0,
     disqus_key: Annotated[
         str | None, typer.Option("--disqus-key", envvar="THREADKEEP_DISQUS_KEY", help="Disqus API key.")
     ] = None,
@@ -162,6 +162,21 @@ def export(
     from threadkeep.store import load_archive
 
     _emit(load_archive(archive_path), fmt, output)
+
+
+@app.command()
+def reextract(
+    archive_path: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive with its .warc.gz beside it.")],
+    output: OutputOpt = None,
+    comments: Annotated[
+        CommentsSource, typer.Option("--comments", help="Where comments come from: the page, the feed, or auto.")
+    ] = CommentsSource.auto,
+) -> None:
+    """Rebuild an archive from its raw capture (WARC) with today's extractors; no network."""
+    from threadkeep import archive
+
+    thread = archive.reextract(archive_path, archive.FetchOptions(comments=comments.value))
+    _emit(thread, Format.json, output if output is not None else archive_path)
 
 
 @app.command()
