@@ -14,8 +14,9 @@ EXE = [sys.executable, "-m", "threadkeep"]
 
 
 def run(*args: str, input: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*EXE, *args], capture_output=True, input=input, timeout=60,
-                          env={**os.environ, "COLUMNS": "100", **(env or {})})
+    return subprocess.run(
+        [*EXE, *args], capture_output=True, input=input, timeout=60, env={**os.environ, "COLUMNS": "100", **(env or {})}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -144,8 +145,10 @@ def test_fetch_garbage_input(tmp_path):
 
 def test_unknown_platform_page_yields_article(tmp_path):
     p = tmp_path / "plain.html"
-    p.write_text("<html><head><title>A plain page</title></head><body><h1>A plain page</h1>"
-                 "<p>Some words that make up the body of this page, long enough to count.</p></body></html>")
+    p.write_text(
+        "<html><head><title>A plain page</title></head><body><h1>A plain page</h1>"
+        "<p>Some words that make up the body of this page, long enough to count.</p></body></html>"
+    )
     r = run("fetch", str(p))
     data = json.loads(r.stdout)
     assert r.returncode == 0
