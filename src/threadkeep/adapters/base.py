@@ -48,7 +48,7 @@ def redact(url: str) -> str:
         return url
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     query = [(k, "***" if k.lower() in _SECRET_PARAMS else v) for k, v in pairs]
-    return urlunsplit(parts._replace(query=urlencode(query, safe="[]:/")))
+    return urlunsplit(parts._replace(query=urlencode(query, safe="[]:/*")))
 
 
 def malformed(where: str, what: str) -> ExtractError:

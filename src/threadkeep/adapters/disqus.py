@@ -89,6 +89,8 @@ def comments_from_disqus_posts(
     for post in posts:
         expect(post, dict, where, "a post")
         cid = id_of(post.get("id"), where, "a post")
+        if cid in parents:  # the same post twice (pages that overlap): the first one counts
+            continue
         author = get_in(post, "author")
         author = author if isinstance(author, dict) else {}
         name = text_or_none(author.get("name")) or text_or_none(author.get("username"))
