@@ -24,6 +24,7 @@ import threading
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
@@ -168,6 +169,7 @@ def read_responses(path: str | os.PathLike[str], *, max_body: int | None = None)
     seen = 0
     try:
         with path.open("rb") as fh:
+            _check_gzip(fh)
             for rec in ArchiveIterator(fh, check_digests="raise"):
                 seen += 1
                 if rec.rec_type != "response" or rec.http_headers is None:
@@ -201,6 +203,29 @@ def read_responses(path: str | os.PathLike[str], *, max_body: int | None = None)
     if seen == 0:
         raise ArchiveError(f"{path}: not a valid WARC file (no records)")
     return out
+
+
+def _check_gzip(fh: io.BufferedReader) -> None:
+    """Inflate a gzip file once, in bounded steps, to catch truncation (warcio stops quietly at it)."""
+    if fh.read(2) != b"\x1f\x8b":
+        fh.seek(0)
+        return  # not gzip: warcio will judge
+    fh.seek(0)
+    d: Any = None
+    for chunk in iter(lambda: fh.read(1 << 16), b""):
+        data = chunk
+        while data:
+            if d is None:
+                d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            d.decompress(data, 1 << 20)
+            while d.unconsumed_tail:
+                d.decompress(d.unconsumed_tail, 1 << 20)
+            data = b""
+            if d.eof:
+                data, d = d.unused_data, None
+    if d is not None:
+        raise ValueError("truncated gzip data")
+    fh.seek(0)
 
 
 def _read_body(stream: io.RawIOBase | io.BufferedIOBase, max_body: int | None, path: Path, url: str) -> bytes:
