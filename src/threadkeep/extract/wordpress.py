@@ -167,8 +167,8 @@ POST_PUBLISHED = _sel(
     "[itemprop=datePublished][datetime]",
     "[itemprop=datePublished][content]",
     "abbr.published[title]",
-    "time[datetime]",
 )
+POST_TITLE = _sel(".entry-title", ".post-title", "h1")
 POST_DATE_TEXT = _sel(".entry-date", ".post-date", ".posted-on", ".meta-date", ".published", ".postdate", ".date")
 POST_UPDATED = _sel("time.updated[datetime]", "[itemprop=dateModified][datetime]", "[itemprop=dateModified][content]")
 POST_LABELS = CSSSelector("a[rel~=tag], a[rel~=category]")
@@ -185,6 +185,23 @@ COMMENT_NAV = _sel(
     ".navigation a[href]",
     ".nav-links a[href]",
     "a.page-numbers[href]",
+)
+OTHER_GENERATORS = (
+    "blogger",
+    "vbulletin",
+    "mybb",
+    "phpbb",
+    "discourse",
+    "movable type",
+    "drupal",
+    "joomla",
+    "ghost",
+    "substack",
+    "typepad",
+    "hugo",
+    "jekyll",
+    "xenforo",
+    "invision",
 )
 COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?|[?&]cpage=(\d+)")
 SHORTLINK_P = re.compile(r"[?&]p=(\d+)")
@@ -204,10 +221,10 @@ class WordPressExtractor(Extractor):
             (el.get("content") or "")
             for el in tree.xpath('//meta[translate(@name,"GENERATOR","generator")="generator"]')
         ).lower()
-        if "blogger" in generator:
-            return False
         if "wordpress" in generator:
             return True
+        if any(other in generator for other in OTHER_GENERATORS):
+            return False  # a forum or blog engine that merely shares a WordPress site's theme assets
         if tree.xpath(
             '//link[@rel="https://api.w.org/"] | //link[contains(@href,"/wp-json/")]'
             ' | //link[contains(@href,"/wp-content/") or contains(@href,"/wp-includes/")]'
@@ -719,17 +736,17 @@ def _outside(el, stop_elements: set) -> bool:
     return True
 
 
-def _post_body(scope, stop: set):
+def _post_body(scope, stop: set, *, min_text: int):
     """The post's content element: by the first selector that matches, the one with most text."""
     for sel in POST_BODY:
-        best, best_len = None, 0
+        best, best_len = None, -1
         for el in sel(scope):
             if el in stop or not _outside(el, stop):
                 continue
-            n = len(text_of(el))
+            n = len(el.text_content())
             if n > best_len:
                 best, best_len = el, n
-        if best is not None and best_len >= 100:
+        if best is not None and best_len >= min_text:
             return best
     return None
 
@@ -746,58 +763,96 @@ def _post_of(body):
 
 
 def _first_outside(scopes: list, selectors: tuple[CSSSelector, ...], stop: set, *, with_text: bool = False):
-    for sel in selectors:
-        for scope in scopes:
+    for scope in scopes:
+        for sel in selectors:
             for el in sel(scope):
                 if (not with_text or text_of(el)) and _outside(el, stop):
                     return el
     return None
 
 
+def _page_metas(page: Page) -> dict[str, str]:
+    """Every <meta name|property|itemprop content> of the page, first one of a name kept (one pass)."""
+    metas: dict[str, str] = {}
+    for el in page.tree.iter("meta"):
+        value = (el.get("content") or "").strip()
+        if not value:
+            continue
+        for attr in ("name", "property", "itemprop"):
+            key = (el.get(attr) or "").strip().lower()
+            if key:
+                metas.setdefault(key, value)
+    return metas
+
+
+def _meta(metas: dict[str, str], *names: str) -> str | None:
+    return next((metas[n.lower()] for n in names if n.lower() in metas), None)
+
+
 def post_article(page: Page, post_id: str | None, nodes: list[CommentNode]) -> tuple[Article, object]:
-    """The article's metadata and body element (generic_article, made precise by WordPress markup)."""
-    article, body = generic_article(page)
+    """The article's metadata and body element, from the post's own markup (#post-ID), then metas."""
+    metas = _page_metas(page)
     comment_els = {n.el for n in nodes}
     post = _post_element(page, post_id)
-    found = _post_body(post if post is not None else page.tree, comment_els)
-    if found is None and post is not None:
-        found = _post_body(page.tree, comment_els)
-    if found is not None:
-        body = found
-        if post is None:
-            post = _post_of(found)
+    body = _post_body(post, comment_els, min_text=1) if post is not None else None
+    if body is None:
+        body = _post_body(page.tree, comment_els, min_text=100)
+    if body is None:
+        body = generic_article(page)[1]
+    elif post is None:
+        post = _post_of(body)
     if body is not None and nodes and any(anc is body for anc in nodes[0].el.iterancestors()):
         body = copy.deepcopy(body)
         for junk in body.cssselect(COMMENT_AREAS):
             if junk.getparent() is not None:
                 junk.drop_tree()
-    # Metadata from the post first, else from the page (outside comments and widgets).
     scopes = [post, page.tree] if post is not None else [page.tree]
+    # title
+    title = _meta(metas, "og:title", "twitter:title")
+    if not title:
+        el = _first_outside(scopes, POST_TITLE, comment_els, with_text=True)
+        title = text_of(el) if el is not None else text_of(page.tree.find(".//title"))
+    # author: the post's byline, else a meta that is a name (not a profile URL)
+    author = make_author(None)
     author_el = _first_outside(scopes, POST_AUTHOR, comment_els, with_text=True)
     if author_el is not None:
         link = author_el if author_el.tag == "a" else next(iter(author_el.iter("a")), None)
         name = re.sub(r"(?i)^(by|von|par|por|di)\s+", "", text_of(author_el))
-        article.author = make_author(name, page.absolute(link.get("href")) if link is not None else None)
-    elif article.author.name and re.match(r"(?i)^(https?:|www\.|@)", article.author.name):
-        article.author = make_author(None)
-    if not page.meta("article:published_time", "datePublished"):
+        author = make_author(name, page.absolute(link.get("href")) if link is not None else None)
+    else:
+        name = _meta(metas, "author", "article:author", "dc.creator", "twitter:creator")
+        if name and not re.match(r"(?i)^(https?:|www\.)", name):
+            author = make_author(name)
+    # dates: metas, else the post's time elements, else its displayed date
+    published = parse_date(_meta(metas, "article:published_time", "datePublished", "dc.date", "date"))
+    if published is None:
         el = _first_outside(scopes, POST_PUBLISHED, comment_els)
+        if el is None and post is not None:  # any time element of the post itself
+            el = _first_outside([post], _sel("time[datetime]"), comment_els)
         if el is not None:
-            value = el.get("datetime") or el.get("content") or el.get("title")
-            article.published = parse_date(value) or article.published
+            published = parse_date(el.get("datetime") or el.get("content") or el.get("title"))
         else:
             el = _first_outside(scopes, POST_DATE_TEXT, comment_els, with_text=True)
-            article.published = displayed_date(text_of(el)) if el is not None else article.published
-    if article.updated is None:
+            published = displayed_date(text_of(el)) if el is not None else None
+    updated = parse_date(_meta(metas, "article:modified_time", "dateModified", "og:updated_time"))
+    if updated is None:
         el = _first_outside(scopes, POST_UPDATED, comment_els)
-        if el is not None:
-            article.updated = parse_date(el.get("datetime") or el.get("content"))
+        updated = parse_date(el.get("datetime") or el.get("content")) if el is not None else None
+    # labels: the post's tags and categories
     labels: list[str] = []
     for a in POST_LABELS(post if post is not None else page.tree):
         label = text_of(a)
         if label and label not in labels and _outside(a, comment_els):
             labels.append(label)
-    article.labels = labels
+    canonical = next((el.get("href") for el in page.tree.iter("link") if el.get("rel") == "canonical"), None)
+    article = Article(
+        title=title or None,
+        author=author,
+        published=published,
+        updated=updated,
+        labels=labels,
+        url=page.absolute(canonical or _meta(metas, "og:url")) or page.url,
+    )
     return article, body
 
 
@@ -824,6 +879,7 @@ def comment_page_urls(page: Page) -> list[str]:
         canonical = page.absolute(el.get("href"))
         break
     bases = {_post_base(u) for u in (own, canonical) if u}
+    current = _comment_page_no(own or canonical or "")
     seen: dict[str, int] = {}
     order: list[str] = []
     for a in page.xpath("//a[@href]"):
@@ -834,8 +890,10 @@ def comment_page_urls(page: Page) -> list[str]:
         if number is None:
             continue
         url, _, fragment = href.partition("#")
-        if re.fullmatch(r"comment-\d+", fragment):
-            continue  # a comment's permalink (widgets, comment meta), not a page link
+        if re.fullmatch(r"comment-\d+", fragment) or "replytocom=" in url:
+            continue  # a comment's permalink or reply link (widgets, comment meta), not a page link
+        if number == current:
+            continue
         if bases and _post_base(url) not in bases:
             continue  # another post's comments
         if own and url == own.partition("#")[0]:
