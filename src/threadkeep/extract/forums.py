@@ -13,6 +13,7 @@ of a thread the article has the title only. A thread of several pages is marked 
 
 from __future__ import annotations
 
+import copy
 import re
 
 from threadkeep.extract.base import Extraction, Page, first, make_author, parse_date, squash, text_of
@@ -115,9 +116,8 @@ def recognise_reddit(page: Page) -> Extraction | None:
         permalink = page.absolute(stamp.get("href")) if stamp is not None else None
         body = first(block.xpath('.//*[@data-testid="comment" or @data-test-id="comment"]'))
         html, text = comment_content(body)
-        deleted = name == "[deleted]" and (not text or text.lower() in _DELETED)
-        if text.lower() in _DELETED:
-            deleted = True
+        # removed and deleted comments show no text element, only a note in their header
+        deleted = body is None or not text or text.lower() in _DELETED
         if name == "[deleted]":
             name, url = None, None
         c = Comment(
@@ -139,9 +139,12 @@ def recognise_reddit(page: Page) -> Extraction | None:
         ext.not_archived = hidden
         ext.complete = False
     post = first(page.xpath('//*[@data-testid="post-container" or @data-test-id="post-content"]'))
-    title = first(post.xpath(".//h1")) if post is not None else None
-    if title is None:
-        title = first(page.xpath("//h1"))
+    title = first(post.xpath(".//h1 | .//h2")) if post is not None else None
+    if title is None:  # the page's <title> is "TITLE : subreddit"
+        title = page.tree.find(".//title")
+        if title is not None:
+            title = copy.copy(title)
+            title.text = re.sub(r"\s+:\s+\w+\s*$", "", title.text or "")
     author = None
     if post is not None:
         author = first(post.xpath('.//a[contains(@href, "/user/")][normalize-space(.) != ""]'))
@@ -237,7 +240,9 @@ def recognise_vbulletin(page: Page) -> Extraction | None:
                 number,
             )
         )
-    title = _thread_title(page, ("td.navbar strong", ".threadtitle", "h1"))
+    title = _thread_title(page, (".threadtitle", "h1.threadtitle", "#pagetitle h1"))
+    if not title:  # vBulletin 3: "THREAD TITLE - SITE NAME"
+        title = text_of(page.tree.find(".//title")).rsplit(" - ", 1)[0] or None
     ext = _forum_extraction(page, "vbulletin", posts, title)
     _pages(page, ext, "div.pagenav td.vbmenu_control, .pagination span, .threadpagenav")
     return ext
@@ -263,8 +268,11 @@ def recognise_mybb(page: Page) -> Extraction | None:
         stamp = first(box.cssselect(".post_date"))
         published = None
         if stamp is not None:
+            # "Gestern, 06:58" with the day in a title: <span title="27.04.2020">Gestern</span>
             titled = first(stamp.cssselect("span[title]"))
-            published = find_date(titled.get("title")) if titled is not None else None
+            if titled is not None:
+                clock = re.search(r"\d{1,2}:\d{2}", text_of(stamp))
+                published = find_date(f"{titled.get('title')}, {clock.group(0)}" if clock else titled.get("title"))
             published = published or find_date(text_of(stamp))
         body = first(box.cssselect(".post_body"))
         html, text = comment_content(body)
