@@ -687,3 +687,15 @@ def test_archives_validate_against_schema(server, get_json) -> None:
     threads.append(adapter_for_url(url).archive(url, get_json))
     for thread in threads:
         jsonschema.validate(thread.to_dict(), schema)
+
+
+def test_disqus_placeholder_matches_the_page_detection() -> None:
+    """The HTML side (extract.base.disqus_embed) and the adapter say the same thing."""
+    from threadkeep.extract.base import Page, disqus_embed
+
+    page = Page(
+        '<html><body><div id="disqus_thread"></div><script>var disqus_shortname = "myblog";'
+        ' var disqus_identifier = "post-42";</script></body></html>',
+        "https://blog.example.org/post-42",
+    )
+    assert disqus_embed(page) == disqus_placeholder("myblog", "post-42")
