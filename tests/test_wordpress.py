@@ -450,3 +450,18 @@ def test_merge_places_new_comments_by_date_and_uses_other_parents():
     ]
     assert merge_comments([], []) == []
     assert [c.id for c in merge_comments(page, [])] == ["1", "3"]
+
+
+def test_merge_survives_parent_cycles_and_deep_chains():
+    looped = comments_from_rest(
+        [_rest(1, 2, "A", "2024-01-01T00:00:00", "<p>a</p>"), _rest(2, 1, "B", "2024-01-02T00:00:00", "<p>b</p>")]
+    )
+    assert looped == []  # both are each other's parent: build_tree finds no root
+    merged = merge_comments([], [Comment(id="1", text="a", replies=[Comment(id="2", text="b")])])
+    assert [c.id for c in walk(merged)] == ["1", "2"]
+    n = 20000
+    chain = [_rest(i, i - 1, "U", f"2024-01-01T00:00:{i % 60:02d}", f"<p>{i}</p>") for i in range(1, n + 1)]
+    deep = comments_from_rest(chain)
+    merged = merge_comments([], deep)
+    number_comments(merged)
+    assert max(c.depth for c in walk(merged)) == n

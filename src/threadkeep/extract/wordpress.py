@@ -64,6 +64,7 @@ BLOCKING_TAGS = {"template", "noscript", "textarea", "script", "style"}
 
 
 def _sel(*selectors: str) -> tuple[CSSSelector, ...]:
+    """CSS selectors in order of preference, compiled once."""
     return tuple(CSSSelector(s) for s in selectors)
 
 
@@ -82,6 +83,7 @@ AUTHOR_NAME = _sel(
     "cite",
     "a.url",
 )
+PINGBACK_LINK = _sel("a.url", "a[href]")
 DATE_ATTR = _sel("time[datetime]", "[datetime]", "abbr.published[title]", "[itemprop=dateCreated][content]")
 DATE_TEXT = _sel(
     ".comment-metadata",
@@ -385,6 +387,7 @@ def own_roots(node: CommentNode) -> list:
 
 
 def _first(roots: list, selectors: tuple[CSSSelector, ...]):
+    """The first element (by preference, then document order) the selectors find in the roots."""
     for sel in selectors:
         for root in roots:
             found = sel(root)
@@ -405,7 +408,7 @@ def _comment_of(page: Page, node: CommentNode, article: Article) -> Comment:
         if link is not None and not (link.get("href") or "").startswith("#"):
             url = page.absolute(link.get("href"))
     if not name and node.kind != "comment":
-        link = _first(roots, _sel("a.url", "a[href]"))
+        link = _first(roots, PINGBACK_LINK)
         if link is not None:
             name, url = text_of(link) or None, page.absolute(link.get("href"))
     is_post_author = "bypostauthor" in node.classes or same_name(name, article.author.name)
@@ -1093,16 +1096,23 @@ def _fill(page_c: Comment, other: Comment) -> Comment:
 
 
 def _break_cycles(parents: dict[str, str | None]) -> None:
-    """Make a comment top level where following parents would loop (bad data must not hang)."""
+    """Make a comment top level where following parents would loop (bad data must not hang).
+
+    Linear: each chain is followed once; a chain that runs into one already checked stops there.
+    """
+    done: set[str] = set()
     for start in list(parents):
-        seen = {start}
-        cur = parents.get(start)
-        while cur is not None:
-            if cur in seen:
-                parents[start] = None
+        path: list[str] = []
+        on_path: set[str] = set()
+        cur: str | None = start
+        while cur is not None and cur not in done:
+            if cur in on_path:
+                parents[path[-1]] = None  # the link that closes the loop
                 break
-            seen.add(cur)
+            path.append(cur)
+            on_path.add(cur)
             cur = parents.get(cur)
+        done.update(path)
 
 
 def _interleave(siblings: list[Comment], from_page: set[str]) -> list[Comment]:
