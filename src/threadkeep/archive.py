@@ -18,7 +18,7 @@ from threadkeep.encoding import decode
 from threadkeep.errors import InputError
 from threadkeep.extract import extract_page, finish, run_extractor
 from threadkeep.extract.base import Extraction, Page
-from threadkeep.model import HttpInfo, Source, Thread, walk
+from threadkeep.model import HttpInfo, Source, Thread
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
@@ -104,6 +104,7 @@ class FetchOptions:
     max_bytes: int = 20 * 1024 * 1024
     retries: int = 4
     disqus_key: str | None = None
+    disqus_api_base: str | None = None  # the Disqus API's address (tests point it at a local server)
     on_event: Callable[[object], None] | None = None
     on_progress: Callable[[str, int, int | None], None] | None = None  # (what, done, total)
     max_feed_pages: int = 1000
@@ -273,17 +274,20 @@ def complete_wordpress(extraction: Extraction, page: Page, fetcher, options: Fet
 
 def complete_from_disqus(extraction: Extraction, page: Page, fetcher, options: FetchOptions) -> None:
     """With a Disqus API key, archive the comments that the page only embeds."""
-    if not options.disqus_key:
-        return
-    from threadkeep.adapters.disqus import comments_for_embed
-
     ext = extraction.external_comments
-    comments = comments_for_embed(
-        ext.thread_id, page.url, lambda u: fetcher.get(u, accept="json").json(), api_key=options.disqus_key
+    if not options.disqus_key or not ext.thread_id:
+        return
+    from threadkeep.adapters.disqus import DisqusAdapter, embed_url
+
+    shortname, _, identifier = ext.thread_id.partition(":")
+    thread = DisqusAdapter().archive(
+        embed_url(shortname, identifier or None, page.url),
+        lambda u: fetcher.get(u, accept="json").json(),
+        api_key=options.disqus_key,
+        api_base=options.disqus_api_base,
     )
-    extraction.comments = comments
-    ext.archived = True
-    ext.note = f"comments archived from Disqus ({sum(1 for _ in walk(comments))})"
+    extraction.comments = thread.comments
+    extraction.external_comments = thread.external_comments
 
 
 # ------------------------------------------------------------------------------- from a WARC

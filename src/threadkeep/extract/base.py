@@ -225,10 +225,6 @@ def disqus_embed(page: Page) -> ExternalComments | None:
         m = _DISQUS_IDENTIFIER.search(code)
         if m and not identifier:
             identifier = m.group(1)
-    thread_id = ":".join(x for x in (shortname, identifier) if x) or None
-    return ExternalComments(
-        service="disqus",
-        archived=False,
-        note="comments are hosted on Disqus and were not archived: no API key (--disqus-key or THREADKEEP_DISQUS_KEY)",
-        thread_id=thread_id,
-    )
+    from threadkeep.adapters.disqus import disqus_placeholder
+
+    return disqus_placeholder(shortname, identifier)
