@@ -25,8 +25,10 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from lxml import etree
+from lxml.cssselect import CSSSelector
 
 from threadkeep.extract.base import Extraction, Page, content, make_author, parse_date, text_of
 from threadkeep.model import Article, Comment, ExternalComments
@@ -145,7 +147,7 @@ _MONTH_NUMBER = {
 }
 _WORDY = re.compile(
     r"(?:(?P<m1>[a-zä]+)\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?,?|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?P<m2>[a-zä]+)\.?,?)"
-    r"\s+(?P<y>\d{4})(?:,?\s*(?:at|um|-|@)?\s*(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ap>[ap])?)?",
+    r"\s+(?P<y>\d{4})(?:,?\s*(?:at|um|-|@)?\s*(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?:(?P<ap>[ap])m)?)?",
     re.IGNORECASE,
 )
 
@@ -180,6 +182,26 @@ def _quick_date(found: str) -> str | None:
     return dt.isoformat() if m.group("h") else dt.date().isoformat()
 
 
+@lru_cache(maxsize=512)
+def _css(selector: str) -> CSSSelector:
+    return CSSSelector(selector, translator="html")
+
+
+@lru_cache(maxsize=512)
+def _xpath(expr: str) -> etree.XPath:
+    return etree.XPath(expr)
+
+
+def select(el, selector: str) -> list:
+    """el.cssselect(selector) with the selector compiled once (it is used in per-comment loops)."""
+    return _css(selector)(el)
+
+
+def xselect(el, expr: str) -> list:
+    """el.xpath(expr) with the expression compiled once."""
+    return _xpath(expr)(el)
+
+
 def classes(el) -> str:
     """An element's class and id, lower-cased, for name matching."""
     return f"{el.get('class') or ''} {el.get('id') or ''}".lower()
@@ -203,8 +225,8 @@ _DISQUS_IDENTIFIER = re.compile(r"""disqus_identifier\s*=\s*['"]([^'"]{1,200})['
 def find_disqus(page: Page) -> ExternalComments | None:
     """ExternalComments when the page embeds a Disqus thread (its comments are not in the page)."""
     tree = page.tree
-    thread_div = tree.xpath('//*[@id="disqus_thread"]')
-    scripts = tree.xpath('//script[contains(@src, "disqus.com")]')
+    thread_div = xselect(tree, '//*[@id="disqus_thread"]')
+    scripts = xselect(tree, '//script[contains(@src, "disqus.com")]')
     if not thread_div and not scripts and "disqus_shortname" not in page.html:
         return None
     shortname = identifier = None
@@ -240,19 +262,19 @@ def recognise_substack(page: Page) -> Extraction | None:
         if el in seen:
             continue
         seen.add(el)
-        anchor = next(iter(el.cssselect(".comment-anchor[id]")), None)
-        name_el = next(iter(el.cssselect(".commenter-name")), None)
+        anchor = next(iter(select(el, ".comment-anchor[id]")), None)
+        name_el = next(iter(select(el, ".commenter-name")), None)
         name = text_of(name_el) or None
         url = None
-        for a in el.cssselect(".comment-head a[href], .user-head a[href]"):
+        for a in select(el, ".comment-head a[href], .user-head a[href]"):
             url = page.absolute(a.get("href"))
             break
-        body = next(iter(el.cssselect(".comment-body")), None)
+        body = next(iter(select(el, ".comment-body")), None)
         if body is not None:
             body = _without(body, ".show-all-toggle")
         html, text = comment_content(body)
         permalink = None
-        for a in el.cssselect(".comment-meta a[href*='/comment/']"):
+        for a in select(el, ".comment-meta a[href*='/comment/']"):
             permalink = page.absolute(a.get("href"))
             break
         cid = ids.make(anchor.get("id") if anchor is not None else None, name, None, text)
@@ -278,7 +300,7 @@ def recognise_substack(page: Page) -> Extraction | None:
 def _without(el, selector: str):
     """A copy of a (small) element without the parts matching selector."""
     el = copy.deepcopy(el)
-    for junk in el.cssselect(selector):
+    for junk in select(el, selector):
         junk.drop_tree()
     return el
 
@@ -292,7 +314,7 @@ def recognise_movabletype(page: Page) -> Extraction | None:
     """Movable Type archives: classic div.comments-body blocks or MT4+ div.comment[id^=comment-]."""
     generator = (page.meta("generator") or "").lower()
     classic = page.css("div.comments-body")
-    classic = [el for el in classic if el.cssselect(".comments-post")]
+    classic = [el for el in classic if select(el, ".comments-post")]
     modern = page.xpath(
         '//div[@id="comments"]//div[contains(concat(" ", normalize-space(@class), " "), " comment ")]'
         '[starts-with(@id, "comment-")][.//*[contains(@class, "comment-content")]]'
@@ -303,7 +325,7 @@ def recognise_movabletype(page: Page) -> Extraction | None:
     flat: list[Comment] = []
     if classic:
         for el in classic:
-            footer = el.cssselect(".comments-post")[0]
+            footer = select(el, ".comments-post")[0]
             name, url = _posted_by(page, footer)
             published = find_date(text_of(footer))
             body = _without(el, ".comments-post")
@@ -314,12 +336,12 @@ def recognise_movabletype(page: Page) -> Extraction | None:
             flat.append(Comment(id=cid, text=text, html=html, author=make_author(name, url), published=published))
     else:
         for el in modern:
-            body = next(iter(el.cssselect(".comment-content")), None)
+            body = next(iter(select(el, ".comment-content")), None)
             html, text = comment_content(body)
-            footer = next(iter(el.cssselect(".comment-footer, .comment-header, .comment-meta")), None)
+            footer = next(iter(select(el, ".comment-footer, .comment-header, .comment-meta")), None)
             name, url = _posted_by(page, footer) if footer is not None else (None, None)
             published = find_date(text_of(footer)) if footer is not None else None
-            for t in el.cssselect("abbr[title], time[datetime]"):
+            for t in select(el, "abbr[title], time[datetime]"):
                 published = parse_date(t.get("datetime") or t.get("title")) or published
                 break
             cid = ids.make(el.get("id"), name, published, text)
@@ -391,9 +413,12 @@ MAX_SIGNATURES = 12  # candidate signatures walked in full (each walk is linear 
 
 def _signature(el) -> str | None:
     """tag + first class name (digits masked), else tag + id pattern; None when unnamed."""
-    cls = (el.get("class") or "").split()
-    if cls:
-        return f"{el.tag}.{re.sub(r'[0-9]+', '#', cls[0].lower())}"
+    cls = el.get("class")
+    if cls and not cls.isspace():
+        first_name = cls.split(None, 1)[0].lower()
+        if any(ch.isdigit() for ch in first_name):
+            first_name = re.sub(r"[0-9]+", "#", first_name)
+        return f"{el.tag}.{first_name}"
     eid = el.get("id")
     if eid and re.search(r"\d", eid):
         return f"{el.tag}#{re.sub(r'[0-9]+', '#', eid.lower())}"
@@ -449,21 +474,43 @@ def locate_comments(page: Page, *, exclude=None) -> tuple[list[Comment], list]:
         return [], []
     scope = _scope(root, [*regions, *named])
     signals = _classify(scope)
-    ranked = sorted(by_sig.items(), key=lambda kv: -len(kv[1]))[:MAX_SIGNATURES]
+    # most blocks first; among as many, the outermost first (it wins ties)
+    ranked = sorted(by_sig.items(), key=lambda kv: (-len(kv[1]), _depth(kv[1][0])))[:MAX_SIGNATURES]
     best = None
     for sig, elements in ranked:
-        if best is not None and len(elements) * 1.1 + 0.5 < best[0][0]:
-            break  # too few blocks to beat the best (ranked by number of blocks)
+        if best is not None and len(elements) < best[0][0] * 1.1 + 0.5:
+            if len(elements) * 1.1 + 0.5 < best[0][0]:
+                break  # too few blocks to beat the best (ranked by number of blocks)
+            if best[0][1] and _inside(elements[0], best[3]):
+                continue  # parts of the best blocks (their author line, their text) cannot beat them
         result = _evaluate(sig, elements, signals, scope)
         if result is None:
             continue
         good, depth_sum, instances = result
         score = (good, 1 if _ITEM_WORD_RE.search(sig) else 0, -depth_sum / max(good, 1))
         if best is None or _better(score, best[0]):
-            best = (score, sig, instances)
+            best = (score, sig, instances, {rec["el"] for rec in instances})
     if best is None:
         return [], []
     return _build(page, best[2], signals)
+
+
+def _depth(el, limit: int = 400) -> int:
+    n = 0
+    for _ in el.iterancestors():
+        n += 1
+        if n >= limit:
+            break
+    return n
+
+
+def _inside(el, blocks: set, limit: int = 400) -> bool:
+    for n, a in enumerate(el.iterancestors()):
+        if a in blocks:
+            return True
+        if n >= limit:
+            break
+    return False
 
 
 def _better(score, best) -> bool:

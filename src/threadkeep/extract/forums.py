@@ -17,7 +17,14 @@ import copy
 import re
 
 from threadkeep.extract.base import Extraction, Page, first, make_author, parse_date, squash, text_of
-from threadkeep.extract.comments_finder import CommentIds, comment_content, find_date, nest_by_depth
+from threadkeep.extract.comments_finder import (
+    CommentIds,
+    comment_content,
+    find_date,
+    nest_by_depth,
+    select,
+    xselect,
+)
 from threadkeep.model import Article, Comment
 
 # ---------------------------------------------------------------------- Hacker News
@@ -32,22 +39,22 @@ def recognise_hn(page: Page) -> Extraction | None:
     ids = CommentIds()
     items: list[tuple[Comment, int]] = []
     for row in rows:
-        ind = first(row.cssselect("td.ind"))
+        ind = first(select(row, "td.ind"))
         depth = 0
         if ind is not None:
             raw = ind.get("indent")
             if raw is None:
-                img = first(ind.cssselect("img[width]"))
+                img = first(select(ind, "img[width]"))
                 raw = str(int(img.get("width")) // 40) if img is not None and img.get("width", "").isdigit() else "0"
             depth = int(raw) if raw.isdigit() else 0
-        user = first(row.cssselect("a.hnuser"))
-        age = first(row.cssselect("span.age"))
+        user = first(select(row, "a.hnuser"))
+        age = first(select(row, "span.age"))
         published = parse_date((age.get("title") or "").split(" ")[0]) if age is not None else None
         permalink = None
         if age is not None:
-            link = first(age.cssselect("a[href]"))
+            link = first(select(age, "a[href]"))
             permalink = page.absolute(link.get("href")) if link is not None else None
-        body = first(row.cssselect(".commtext"))
+        body = first(select(row, ".commtext"))
         html, text = comment_content(body)
         name = text_of(user) or None
         c = Comment(
@@ -64,16 +71,16 @@ def recognise_hn(page: Page) -> Extraction | None:
     ext.complete = not page.css("a.morelink")
     if fat:
         top = fat[0]
-        story = first(top.cssselect("tr.athing"))
+        story = first(select(top, "tr.athing"))
         ext.post_id = story.get("id") if story is not None else None
-        user = first(top.cssselect("a.hnuser"))
-        age = first(top.cssselect("span.age"))
+        user = first(select(top, "a.hnuser"))
+        age = first(select(top, "span.age"))
         ext.article = Article(
-            title=text_of(first(top.cssselect(".titleline > a, .titleline, td.title a"))) or None,
+            title=text_of(first(select(top, ".titleline > a, .titleline, td.title a"))) or None,
             author=make_author(text_of(user), page.absolute(user.get("href")) if user is not None else None),
             published=parse_date((age.get("title") or "").split(" ")[0]) if age is not None else None,
         )
-        ext.body = first(top.cssselect("div.toptext"))
+        ext.body = first(select(top, "div.toptext"))
     return ext
 
 
@@ -102,8 +109,8 @@ def recognise_reddit(page: Page) -> Extraction | None:
                 level = int(m.group(1))
                 break
         author_el = first(
-            block.xpath('.//a[@data-testid="comment_author_link"]')
-            or block.xpath('.//a[contains(@href, "/user/")][normalize-space(.) != ""]')
+            xselect(block, './/a[@data-testid="comment_author_link"]')
+            or xselect(block, './/a[contains(@href, "/user/")][normalize-space(.) != ""]')
         )
         name = text_of(author_el) or None
         url = page.absolute(author_el.get("href")) if author_el is not None else None
@@ -112,9 +119,9 @@ def recognise_reddit(page: Page) -> Extraction | None:
                 if squash(span.text) == "[deleted]":
                     name = "[deleted]"
                     break
-        stamp = first(block.xpath('.//a[starts-with(@id, "CommentTopMeta--Created--")]'))
+        stamp = first(xselect(block, './/a[starts-with(@id, "CommentTopMeta--Created--")]'))
         permalink = page.absolute(stamp.get("href")) if stamp is not None else None
-        body = first(block.xpath('.//*[@data-testid="comment" or @data-test-id="comment"]'))
+        body = first(xselect(block, './/*[@data-testid="comment" or @data-test-id="comment"]'))
         html, text = comment_content(body)
         # removed and deleted comments show no text element, only a note in their header
         deleted = body is None or not text or text.lower() in _DELETED
@@ -139,7 +146,7 @@ def recognise_reddit(page: Page) -> Extraction | None:
         ext.not_archived = hidden
         ext.complete = False
     post = first(page.xpath('//*[@data-testid="post-container" or @data-test-id="post-content"]'))
-    title = first(post.xpath(".//h1 | .//h2")) if post is not None else None
+    title = first(xselect(post, ".//h1 | .//h2")) if post is not None else None
     if title is None:  # the page's <title> is "TITLE : subreddit"
         title = page.tree.find(".//title")
         if title is not None:
@@ -147,7 +154,7 @@ def recognise_reddit(page: Page) -> Extraction | None:
             title.text = re.sub(r"\s+:\s+\w+\s*$", "", title.text or "")
     author = None
     if post is not None:
-        author = first(post.xpath('.//a[contains(@href, "/user/")][normalize-space(.) != ""]'))
+        author = first(xselect(post, './/a[contains(@href, "/user/")][normalize-space(.) != ""]'))
         token = next((t for t in (post.get("class") or "").split() if t.startswith("t3_")), None)
         ext.post_id = token
     author_url = page.absolute(author.get("href")) if author is not None else None
@@ -205,24 +212,22 @@ def recognise_vbulletin(page: Page) -> Extraction | None:
         return None
     ids = CommentIds()
     posts: list[tuple[Comment, object, str | None]] = []
+    by_id = {el.get("id"): el for el in page.tree.iter() if isinstance(el.tag, str) and el.get("id")}
     for message in messages:
         pid = message.get("id")[len("post_message_") :]
-        box = None
-        for candidate in (f"post{pid}", f"post_{pid}"):
-            found = page.xpath(f'//*[@id="{candidate}"]') if pid.isdigit() else []
-            if found:
-                box = found[0]
-                break
+        box = by_id.get(f"post{pid}") if pid.isdigit() else None
+        if box is None and pid.isdigit():
+            box = by_id.get(f"post_{pid}")
         if box is None:
             box = next(message.iterancestors("table", "li"), message.getparent())
-        user = first(box.cssselect("a.bigusername, .username, a.username"))
+        user = first(select(box, "a.bigusername, .username, a.username"))
         name = text_of(user) or None
         if name is None:
-            menu = first(page.xpath(f'//*[@id="postmenu_{pid}"]')) if pid.isdigit() else None
+            menu = by_id.get(f"postmenu_{pid}")
             name = text_of(menu) or None
-        stamp = first(box.cssselect("span.date, .postdate, td.thead"))
+        stamp = first(select(box, "span.date, .postdate, td.thead"))
         published = find_date(text_of(stamp)) if stamp is not None else None
-        count = first(box.xpath('.//a[starts-with(@id, "postcount")]'))
+        count = first(xselect(box, './/a[starts-with(@id, "postcount")]'))
         number = text_of(count) or None
         number = number.lstrip("#") if number else None
         html, text = comment_content(message)
@@ -258,25 +263,25 @@ def recognise_mybb(page: Page) -> Extraction | None:
     posts: list[tuple[Comment, object, str | None]] = []
     for box in boxes:
         user = first(
-            box.cssselect(".author_information a[href*='member.php'], .post_author a[href*='member.php']")
-            or box.cssselect(".author_information strong a, .author_information a")
+            select(box, ".author_information a[href*='member.php'], .post_author a[href*='member.php']")
+            or select(box, ".author_information strong a, .author_information a")
         )
-        users = [a for a in box.cssselect(".author_information a, .post_author a") if text_of(a)]
+        users = [a for a in select(box, ".author_information a, .post_author a") if text_of(a)]
         if user is not None and not text_of(user) and users:
             user = users[0]
         name = text_of(user) or None
-        stamp = first(box.cssselect(".post_date"))
+        stamp = first(select(box, ".post_date"))
         published = None
         if stamp is not None:
             # "Gestern, 06:58" with the day in a title: <span title="27.04.2020">Gestern</span>
-            titled = first(stamp.cssselect("span[title]"))
+            titled = first(select(stamp, "span[title]"))
             if titled is not None:
                 clock = re.search(r"\d{1,2}:\d{2}", text_of(stamp))
                 published = find_date(f"{titled.get('title')}, {clock.group(0)}" if clock else titled.get("title"))
             published = published or find_date(text_of(stamp))
-        body = first(box.cssselect(".post_body"))
+        body = first(select(box, ".post_body"))
         html, text = comment_content(body)
-        link = first(box.cssselect(".post_head a[href*='pid=']"))
+        link = first(select(box, ".post_head a[href*='pid=']"))
         number = text_of(link).lstrip("#") or None if link is not None else None
         posts.append(
             (
@@ -311,20 +316,20 @@ def recognise_phpbb(page: Page) -> Extraction | None:
     ids = CommentIds()
     posts: list[tuple[Comment, object, str | None]] = []
     for box in boxes:
-        user = first(box.cssselect(".postprofile a.username, .postprofile a.username-coloured, p.author a.username"))
+        user = first(select(box, ".postprofile a.username, .postprofile a.username-coloured, p.author a.username"))
         name = text_of(user) or None
         if name is None:
-            strong = first(box.cssselect("p.author strong, .postprofile dt strong"))
+            strong = first(select(box, "p.author strong, .postprofile dt strong"))
             name = text_of(strong) or None
-        author_line = first(box.cssselect("p.author"))
+        author_line = first(select(box, "p.author"))
         published = None
         if author_line is not None:
-            stamp = first(author_line.cssselect("time[datetime]"))
+            stamp = first(select(author_line, "time[datetime]"))
             published = parse_date(stamp.get("datetime")) if stamp is not None else None
             published = published or find_date(text_of(author_line))
-        body = first(box.cssselect(".postbody .content, .content"))
+        body = first(select(box, ".postbody .content, .content"))
         html, text = comment_content(body)
-        link = first(box.cssselect("p.author a[href*='#p'], h3 a[href*='#p']"))
+        link = first(select(box, "p.author a[href*='#p'], h3 a[href*='#p']"))
         posts.append(
             (
                 Comment(
