@@ -270,6 +270,15 @@ def test_read_timeout_mid_body(server: TestServer) -> None:
     assert resp.truncated == "time" and 0 < len(resp.body) < 10_003
 
 
+def test_a_dripping_body_hits_the_total_timeout(server: TestServer) -> None:
+    server.route("/drip", Resp(200, b"x" * 1000, fault="slow", slow_chunk=50, delay=0.05))
+    start = time.monotonic()
+    with pytest.raises(FetchError) as exc:
+        fetcher(total_timeout=0.3, retries=0, respect_robots=False).get(server.url("/drip"))
+    assert exc.value.cause == "timeout after 0.3 s (whole response)"
+    assert time.monotonic() - start < 0.9
+
+
 def test_connection_reset_mid_body(server: TestServer) -> None:
     server.route("/cut", Resp(200, b"<p>" + b"x" * 200_000, fault="reset"))
     with pytest.raises(FetchError) as exc:

@@ -91,6 +91,7 @@ _STEP = 64 * 1024  # largest piece inflated at once
 class FetchConfig:
     connect_timeout: float = 10.0
     read_timeout: float = 30.0  # per read, not for the whole body
+    total_timeout: float = 300.0  # for the whole body, against servers that drip bytes
     max_redirects: int = 10
     retries: int = 4
     backoff_base: float = 1.0
@@ -597,9 +598,16 @@ class Fetcher:
                 inflater, chunks = None, iter([resp.content])
             else:
                 chunks = resp.iter_raw()
+            keep_wire = inflater is not None and self.recorder is not None  # identity: the body is the wire
+            deadline = self._clock() + c.total_timeout
             try:
                 for chunk in chunks:
-                    wire.append(chunk)
+                    if keep_wire:
+                        wire.append(chunk)
+                    if self._clock() > deadline:
+                        truncated = "time"
+                        failure = _Transient(f"timeout after {_seconds(c.total_timeout)} (whole response)")
+                        break
                     for piece in inflater.feed(chunk) if inflater is not None else [chunk]:
                         size += len(piece)
                         if limit is not None and size > limit:
@@ -619,6 +627,7 @@ class Fetcher:
                 truncated, failure = "disconnect", _Transient("connection reset")
             except httpx.HTTPError as exc:
                 truncated, failure = "disconnect", _Transient(f"connection failed: {_one_line(exc)}")
+        content = b"".join(body)
         if self.recorder is not None:
             self.recorder.record(
                 RequestInfo(
@@ -634,7 +643,7 @@ class Fetcher:
                     reason=resp.reason_phrase,
                     http_version=resp.http_version,
                     headers=[(k, v) for k, v in raw_headers if k.lower() != "transfer-encoding"],
-                    body=b"".join(wire),
+                    body=b"".join(wire) if wire else content,
                     remote_ip=remote_ip,
                     date=received_at,
                     truncated=truncated,
@@ -644,7 +653,6 @@ class Fetcher:
             raise failure
         if truncated == "length" and not partial:
             raise FetchError(asked, f"body over the limit ({_size(limit or 0)})", status=resp.status_code)
-        content = b"".join(body)
         return _Exchange(str(request.url), resp.status_code, resp.reason_phrase, resp.headers, raw_headers, content)
 
 
