@@ -760,9 +760,7 @@ def _build(page: Page, instances: list[dict], signals: _Signals) -> tuple[list[C
                 break
         published = None
         for t in rec["times"]:
-            published = parse_date(t.get("datetime")) or (
-                parse_date(t.get("title")) if t.tag == "abbr" or DATE_RE.search(t.get("title") or "") else None
-            )
+            published = parse_date(t.get("datetime")) or find_date(t.get("title"))
             published = published or find_date(text_of(t))
             if published:
                 break
