@@ -14,6 +14,8 @@ Decisions, so the CLI and the docs can rely on them:
   times with exponential backoff and jitter (`backoff_base * 2**(n-1)`, "equal jitter", at most
   `backoff_max`). A Retry-After header (seconds or an HTTP date) is used as the delay instead, capped
   by `backoff_max`. Each retry is reported to `on_event` as a FetchEvent("retry", …).
+- **Timeouts**: `connect_timeout` to connect, `read_timeout` for each read (headers or a piece of the
+  body: "timeout after 30 s"), `total_timeout` for the whole body (a server dripping bytes).
 - **Size**: the body is streamed and decompressed here (gzip, deflate; only those are advertised in
   Accept-Encoding) in bounded steps, so `max_bytes`, counted after decompression, also stops a
   compression bomb without inflating it in memory. A Content-Length over the limit fails at once.
