@@ -136,6 +136,9 @@ def fetch(
         )
     else:
         thread = archive.archive_file(source, url)
+    from threadkeep.merge import stamp_new
+
+    stamp_new(thread)  # first_seen/last_seen and the first snapshot, for `update` to build on
     _emit(thread, fmt, output, depth=depth, show_article=not no_article)
 
 
@@ -187,6 +190,124 @@ def schema() -> None:
     from threadkeep.store import schema as archive_schema
 
     sys.stdout.write(json.dumps(archive_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+NoWarcOpt = Annotated[bool, typer.Option("--no-warc", help="Do not keep the raw capture (WARC) beside archives.")]
+IgnoreRobotsOpt = Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")]
+TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0.1, help="Read timeout in seconds.")]
+DelayOpt = Annotated[float, typer.Option("--delay", min=0.0, help="Minimum seconds between requests to a host.")]
+DisqusOpt = Annotated[str | None, typer.Option("--disqus-key", envvar="THREADKEEP_DISQUS_KEY", help="Disqus API key.")]
+
+
+@app.command()
+def update(
+    archive_path: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive (JSON) fetched from a URL.")],
+    comments: Annotated[
+        CommentsSource, typer.Option("--comments", help="Where comments come from: the page, the feed, or auto.")
+    ] = CommentsSource.auto,
+    no_warc: NoWarcOpt = False,
+    ignore_robots: IgnoreRobotsOpt = False,
+    timeout: TimeoutOpt = 30.0,
+    delay: DelayOpt = 1.0,
+    disqus_key: DisqusOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Re-fetch an archive's source and merge: new comments added, edits and removals kept (never lost)."""
+    import json
+
+    from threadkeep import archive
+    from threadkeep.sync import update_archive
+
+    result = update_archive(
+        archive_path,
+        archive.FetchOptions(
+            comments=comments.value,
+            respect_robots=not ignore_robots,
+            read_timeout=timeout,
+            min_delay=delay,
+            disqus_key=disqus_key,
+            on_event=_progress_printer(),
+        ),
+        keep_warc=not no_warc,
+    )
+    print(json.dumps(result.to_dict(), ensure_ascii=False) if json_out else result.describe())
+
+
+@app.command()
+def sync(
+    watchlist: Annotated[
+        Path, typer.Argument(metavar="WATCHLIST", help="URLs, one a line (# comments), or a .toml watch list.")
+    ],
+    directory: Annotated[Path, typer.Option("--dir", "-d", help="Where the archives live (one per thread).")],
+    no_warc: NoWarcOpt = False,
+    ignore_robots: IgnoreRobotsOpt = False,
+    timeout: TimeoutOpt = 30.0,
+    delay: DelayOpt = 1.0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Hosts worked on at once.")] = 32,
+    disqus_key: DisqusOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (on stderr).")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Bring every thread of a watch list up to date in DIR. Exit 0: all checked; 1: some failed; 3: DIR locked."""
+    import json
+
+    from threadkeep import archive
+    from threadkeep import sync as syncing
+
+    entries = syncing.read_watchlist(watchlist)
+    options = syncing.SyncOptions(
+        archive.FetchOptions(
+            respect_robots=not ignore_robots,
+            read_timeout=timeout,
+            min_delay=delay,
+            disqus_key=disqus_key,
+            on_event=_progress_printer(),
+        ),
+        keep_warc=not no_warc,
+        jobs=jobs,
+    )
+
+    def failed(result) -> None:
+        if result.status == "failed":
+            _error(result.error or result.url)
+
+    show_bar = not quiet and not json_out and sys.stdout.isatty()
+    with syncing.progress_bar(_stdout_console() if show_bar else None, failed) as (on_start, on_result):
+        report = syncing.sync(entries, directory, options, on_start=on_start, on_result=on_result)
+    if json_out:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    elif not quiet:
+        print(report.summary())
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="An archive (or the only one, with --since).")],
+    new: Annotated[Path | None, typer.Argument(metavar="[NEW]", help="A later archive of the same thread.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Changes in OLD after this date (ISO 8601), from its history.")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Show the comments added, edited, deleted and removed: between two archives, or since a date."""
+    import json
+
+    from threadkeep import diff as diffing
+    from threadkeep.errors import InputError
+    from threadkeep.store import load_archive
+
+    if (new is None) == (since is None):
+        raise InputError("diff takes OLD.json NEW.json, or ARCHIVE.json --since DATE")
+    if new is not None:
+        d = diffing.diff_threads(load_archive(old), load_archive(new), old_label=str(old), new_label=str(new))
+    else:
+        d = diffing.diff_since(load_archive(old), since or "", label=str(old))
+    if json_out:
+        print(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _stdout_console().print(diffing.render(d))
 
 
 def _progress_printer():
