@@ -117,7 +117,7 @@ def test_hacker_news_nesting_follows_the_indent():
 def test_reddit_levels_nest_and_hidden_replies_are_counted():
     extraction, thread = extract(load("other/reddit.com_showerthoughts_vanilla_1551705199548.html"))
     top = thread.comments[0]
-    assert top.id == "t1_ehq47gs"
+    assert top.id == "ehq47gs"
     assert top.author.name == "LorenzoPg"
     assert "similar price to silver" in top.text
     assert thread.stats()["max_depth"] == 9
@@ -151,6 +151,7 @@ def test_forum_opening_post_is_the_article_and_comment_one(name, first_author, b
     assert thread.article.text.startswith(body_start)
     assert thread.article.author.name == first_author
     assert all(not c.replies for c in thread.comments), "forum threads are flat"
+    assert opening.id.isdigit(), "the forum's post id"
 
 
 def test_vbulletin_paging_marks_the_thread_incomplete():
@@ -171,7 +172,7 @@ def test_mybb_dates_read_yesterday_from_the_title():
 def test_substack_preview_comments():
     extraction, thread = extract(load("other/garymarcus.substack.com_nonsense-on-stilts.html"))
     assert [c.author.name for c in thread.comments] == ["God Bennett", "Saty Chary"]
-    assert thread.comments[0].id == "comment-7094930"
+    assert thread.comments[0].id == "7094930"
     assert "Expand full comment" not in thread.comments[0].text
     assert extraction.not_archived == 20 and extraction.complete is False
     assert "LaMDA" in thread.article.text

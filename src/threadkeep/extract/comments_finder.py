@@ -277,7 +277,8 @@ def recognise_substack(page: Page) -> Extraction | None:
         for a in select(el, ".comment-meta a[href*='/comment/']"):
             permalink = page.absolute(a.get("href"))
             break
-        cid = ids.make(anchor.get("id") if anchor is not None else None, name, None, text)
+        own = anchor.get("id").removeprefix("comment-") if anchor is not None else None
+        cid = ids.make(own, name, None, text)
         c = Comment(id=cid, text=text, html=html, author=make_author(name, url), permalink=permalink)
         c.deleted = not text and name is None
         comments[el] = c

@@ -128,7 +128,7 @@ def recognise_reddit(page: Page) -> Extraction | None:
         if name == "[deleted]":
             name, url = None, None
         c = Comment(
-            id=ids.make(token, name, None, text),
+            id=ids.make(token[3:] if token else None, name, None, text),
             text=text,
             html=html,
             author=make_author(name, url),
@@ -234,7 +234,7 @@ def recognise_vbulletin(page: Page) -> Extraction | None:
         posts.append(
             (
                 Comment(
-                    id=ids.make(box.get("id") or message.get("id"), name, published, text),
+                    id=ids.make(pid, name, published, text),
                     text=text,
                     html=html,
                     author=make_author(name, page.absolute(user.get("href")) if user is not None else None),
@@ -286,7 +286,7 @@ def recognise_mybb(page: Page) -> Extraction | None:
         posts.append(
             (
                 Comment(
-                    id=ids.make(box.get("id"), name, published, text),
+                    id=ids.make(box.get("id")[len("post_") :], name, published, text),
                     text=text,
                     html=html,
                     author=make_author(name, page.absolute(user.get("href")) if user is not None else None),
@@ -333,7 +333,7 @@ def recognise_phpbb(page: Page) -> Extraction | None:
         posts.append(
             (
                 Comment(
-                    id=ids.make(box.get("id"), name, published, text),
+                    id=ids.make(box.get("id")[1:], name, published, text),
                     text=text,
                     html=html,
                     author=make_author(name, page.absolute(user.get("href")) if user is not None else None),
