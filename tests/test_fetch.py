@@ -349,20 +349,12 @@ def test_sizes_read_well() -> None:
 # -- decoding --------------------------------------------------------------------------------------
 
 CP1252_PAGE = "<html><head>{meta}<title>x</title></head><body><p>café – naïve</p></body></html>"
-ENCODING_XFAIL = pytest.mark.xfail(
-    strict=True,
-    reason="threadkeep.encoding's detection picks cp1250/cp1257/cp775 for short French cp1252 text (not fetch.py)",
-)
-
-
-@ENCODING_XFAIL
 def test_cp1252_page_declared_utf8_in_meta_only(server: TestServer) -> None:
     raw = CP1252_PAGE.format(meta='<meta charset="utf-8">').encode("cp1252")
     server.route("/mislabelled", Resp(200, raw, {"Content-Type": "text/html"}))
     assert "café – naïve" in fetcher().get(server.url("/mislabelled")).text
 
 
-@ENCODING_XFAIL
 def test_cp1252_page_without_any_declaration(server: TestServer) -> None:
     raw = CP1252_PAGE.format(meta="").encode("cp1252")
     server.route("/bare", Resp(200, raw, {"Content-Type": "text/html"}))

@@ -8,6 +8,7 @@ Both return a Thread whose `source` says where it came from.
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from threadkeep.encoding import decode
 from threadkeep.errors import InputError
 from threadkeep.extract import extract_page, finish, run_extractor
 from threadkeep.extract.base import Extraction, Page
-from threadkeep.model import HttpInfo, Source, Thread
+from threadkeep.model import Article, HttpInfo, Source, Thread, walk
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
@@ -45,11 +46,15 @@ def read_source(path: str) -> bytes:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
+_HTML_TAG = re.compile(
+    r"<(?:!doctype|html|head|body|div|p|a|script|meta|title|table|span|article|section|ul|ol|li|br|text|h[1-6])[\s>/]",
+    re.IGNORECASE,
+)
+
+
 def looks_like_html(text: str) -> bool:
-    head = text[:4096].lstrip().lower()
-    return head.startswith(("<!doctype", "<html", "<?xml", "<head", "<body", "<div", "<text", "<meta", "<!--")) or (
-        "<" in head and ">" in head and ("<p" in head or "<div" in head or "<a " in head or "<title" in head)
-    )
+    """Whether text has HTML markup in its first 256 KB (plain text and binary data have none)."""
+    return _HTML_TAG.search(text, 0, 256 * 1024) is not None
 
 
 def thread_from_bytes(raw: bytes, url: str | None, *, name: str) -> Thread:
@@ -58,10 +63,16 @@ def thread_from_bytes(raw: bytes, url: str | None, *, name: str) -> Thread:
         raise InputError(f"{name}: not HTML (the file is empty)")
     if b"\x00" in raw[:1024] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{name}: not HTML (binary data)")
-    text = decode(raw)
-    if not looks_like_html(text):
-        raise InputError(f"{name}: not HTML (no markup found)")
-    thread = extract_page(Page(text, url))
+    head = raw[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] in (b"{", b"["):
+        thread = thread_from_json(raw, url, name=name)
+    elif head.startswith(b"<?xml") and b"<feed" in raw[:4096] and b"http://www.w3.org/2005/Atom" in raw[:4096]:
+        thread = thread_from_atom_export(raw, url, name=name)
+    else:
+        text = decode(raw)
+        if not looks_like_html(text):
+            raise InputError(f"{name}: not HTML (no markup found)")
+        thread = extract_page(Page(text, url))
     thread.source = Source(
         url=url,
         final_url=url,
@@ -71,6 +82,63 @@ def thread_from_bytes(raw: bytes, url: str | None, *, name: str) -> Thread:
         sha256=hashlib.sha256(raw).hexdigest(),
     )
     return thread
+
+
+def thread_from_json(raw: bytes, url: str | None, *, name: str) -> Thread:
+    """A saved API response: a Discourse topic, a Hacker News item, a Reddit thread, a Blogger feed."""
+    import json
+
+    from threadkeep.adapters.discourse import thread_from_discourse_topic
+    from threadkeep.adapters.hn import thread_from_hn_item
+    from threadkeep.adapters.reddit import thread_from_reddit_listing
+
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise InputError(f"{name}: not HTML, and not valid JSON ({type(exc).__name__})") from None
+    if isinstance(data, dict) and "post_stream" in data:
+        return thread_from_discourse_topic(data, base_url=url, url=url, first_post_as_article=False)
+    if isinstance(data, dict) and "children" in data and "type" in data:
+        return thread_from_hn_item(data, url=url)
+    if isinstance(data, list) and data and all(isinstance(x, dict) and x.get("kind") == "Listing" for x in data):
+        return thread_from_reddit_listing(data, url=url)
+    if (
+        isinstance(data, dict)
+        and isinstance(data.get("feed"), dict)
+        and "blogger.com" in json.dumps(data["feed"].get("generator", ""))
+    ):
+        return thread_from_blogger_feed(data, url)
+    raise InputError(f"{name}: JSON, but not a response threadkeep knows (Discourse, Hacker News, Reddit, Blogger)")
+
+
+def thread_from_blogger_feed(data: dict, url: str | None) -> Thread:
+    """A Blogger comment feed saved as JSON (?alt=json): the comment tree, no article body."""
+    from threadkeep.extract.blogger_feed import feed_tree, parse_feed_page
+    from threadkeep.model import number_comments
+
+    comments = feed_tree([parse_feed_page(data)])
+    number_comments(comments)
+    title = (data["feed"].get("title") or {}).get("$t")
+    return Thread(source=Source(platform="blogger"), article=Article(title=title, url=url), comments=comments)
+
+
+def thread_from_atom_export(raw: bytes, url: str | None, *, name: str) -> Thread:
+    """One post of a Blogger "Back up content" export: the one at `url`, else the most discussed."""
+    from threadkeep.extract.blogger_feed import parse_atom_export
+    from threadkeep.model import number_comments
+
+    posts = parse_atom_export(raw)
+    if not posts:
+        raise InputError(f"{name}: a Blogger export with no posts")
+    chosen = next((p for p in posts if url and p.url == url), None)
+    if chosen is None:
+        chosen = max(posts, key=lambda p: sum(1 for _ in walk(p.comments)))
+    number_comments(chosen.comments)
+    return Thread(
+        source=Source(platform="blogger"),
+        article=Article(title=chosen.title, author=chosen.author, published=chosen.published, url=chosen.url),
+        comments=chosen.comments,
+    )
 
 
 def archive_file(path: str, url: str | None = None) -> Thread:
@@ -303,7 +371,9 @@ class ReplayFetcher:
     def __init__(self, responses) -> None:
         self._by_url = {}
         for r in responses:
-            self._by_url[r.url] = r  # the last one wins: retries before it failed
+            if r.truncated or r.status >= 500:
+                continue  # a body cut short or a failed attempt that was retried
+            self._by_url[r.url] = r  # the last good one wins
 
     def get(self, url: str, *, accept: str = "html", etag=None, last_modified=None):
         import httpx

@@ -63,9 +63,19 @@ def sniff_encoding(raw: bytes, content_type: str | None = None) -> tuple[str, st
 def _detect(raw: bytes) -> str:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw[:200_000]).best()
-    enc = _codec(best.encoding) if best is not None else None
-    return enc or "cp1252"
+    results = from_bytes(raw[:200_000])
+    best = results.best()
+    if best is None:
+        return "cp1252"
+    # charset-normalizer often ranks a Central European code page first for Western text
+    # ("café" as cp1250); prefer cp1252, by far the commonest mislabelled charset on the web,
+    # when it reads the bytes about as well.
+    for candidate in results:
+        if _codec(candidate.encoding) == "cp1252" and (
+            candidate.chaos <= best.chaos + 0.1 and candidate.coherence >= best.coherence - 0.1
+        ):
+            return "cp1252"
+    return _codec(best.encoding) or "cp1252"
 
 
 def decode(raw: bytes, content_type: str | None = None) -> str:
