@@ -282,13 +282,15 @@ def complete_from_blogger_feed(extraction: Extraction, page: Page, fetcher, opti
     pages = []
     start: int | None = 1
     total = None
+    seen: set[str] = set()
     while start is not None and len(pages) < options.max_feed_pages:
         data = fetcher.get(feed_url(page.url, extraction.post_id, start_index=start), accept="json").json()
         fp = parse_feed_page(data)
         pages.append(fp)
         total = fp.total if fp.total is not None else total
         _progress(options, "feed", sum(len(p.comments) for p in pages), total)
-        start = next_start_index(fp)
+        start = next_start_index(fp, requested=start, seen=seen)
+        seen.update(c.id for c in fp.comments)
     extraction.comments = merge_page_and_feed(extraction.comments, feed_tree(pages))
     extraction.complete = True
 
