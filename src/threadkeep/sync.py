@@ -14,7 +14,7 @@ The decisions (docs/sync.md has them for users):
   deleted, removed or restored, or the article changed). Same bytes, or new bytes with the same
   thread, rewrite nothing: a run with nothing new touches no archive file. The archive's
   `last_checked` is therefore the last check that changed it; the time of every check is kept
-  in DIR/.threadkeep-state.json (sync only).
+  in DIR/.threadkeep-state (sync only).
 - **Capture.** Each thread's exchanges are recorded to a temporary WARC; when the archive
   changes, the new WARC is the old one's records followed by the new ones (gzip members
   concatenate), written beside it and renamed into place before the archive itself. `reextract`
@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 LOCK_NAME = ".threadkeep.lock"
-STATE_NAME = ".threadkeep-state.json"
+STATE_NAME = ".threadkeep-state"  # JSON; no .json suffix, so that DIR/*.json are the archives
 COMMENT_MODES = ("auto", "page", "feed")
 STALE_TEMP_SECONDS = 600
 
@@ -523,7 +523,7 @@ def sync(
 
 
 def _save_state(directory: Path, report: SyncReport) -> None:
-    """DIR/.threadkeep-state.json: when each thread was last checked and how it went."""
+    """DIR/.threadkeep-state: when each thread was last checked and how it went."""
     path = directory / STATE_NAME
     try:
         state = json.loads(path.read_text("utf-8"))
