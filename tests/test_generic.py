@@ -328,14 +328,6 @@ def test_deeply_nested_comments_do_not_recurse():
     assert elapsed < 5
 
 
-@pytest.mark.parametrize("row", OTHER + NEGATIVE, ids=lambda r: r["file"])
-def test_extraction_is_fast(row):
-    page = load(row["file"])
-    started = time.perf_counter()
-    GENERIC.extract(page)
-    assert time.perf_counter() - started < 2.0
-
-
 def test_nest_by_depth_attaches_gaps_to_the_nearest_shallower():
     a, b, c, d = (Comment(id=x) for x in "abcd")
     roots = nest_by_depth([(a, 0), (b, 2), (c, 1), (d, 0)])

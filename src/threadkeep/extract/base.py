@@ -203,28 +203,20 @@ def same_name(a: str | None, b: str | None) -> bool:
     return bool(a and b and squash(a).casefold() == squash(b).casefold())
 
 
-_DISQUS_SHORTNAME = re.compile(
-    r"""disqus_shortname\s*=\s*["']([\w-]+)["']|//([\w-]+)\.disqus\.com/(?:embed|count)\.js"""
+_DISQUS_SHORTNAME = (
+    re.compile(r"""disqus_shortname\s*=\s*['"]([\w-]+)['"]"""),
+    re.compile(r"""//([\w-]+)\.disqus\.com/(?:embed|count|blogger_item|blogger_index)\.js"""),
+    re.compile(r"""disqus\.com/embed/comments/\?[^"']*?\bf=([\w-]+)"""),
 )
-_DISQUS_IDENTIFIER = re.compile(r"""disqus_identifier\s*=\s*["']([^"']+)["']""")
+_DISQUS_IDENTIFIER = re.compile(r"""disqus_identifier\s*=\s*['"]([^'"]{1,200})['"]""")
 
 
 def disqus_embed(page: Page) -> ExternalComments | None:
     """When the page's comments are a Disqus embed: where they live (they are not in the HTML)."""
-    tree = page.tree
-    if not tree.xpath('//*[@id="disqus_thread"] | //script[contains(@src, "disqus.com/")]'):
+    if not page.tree.xpath('//*[@id="disqus_thread"] | //script[contains(@src, "disqus.com/")]'):
         return None
-    shortname = identifier = None
-    for script in tree.xpath("//script"):
-        code = (script.text or "") + " " + (script.get("src") or "")
-        if "disqus" not in code:
-            continue
-        m = _DISQUS_SHORTNAME.search(code)
-        if m and not shortname:
-            shortname = m.group(1) or m.group(2)
-        m = _DISQUS_IDENTIFIER.search(code)
-        if m and not identifier:
-            identifier = m.group(1)
+    shortname = next((m.group(1) for p in _DISQUS_SHORTNAME if (m := p.search(page.html))), None)
+    m = _DISQUS_IDENTIFIER.search(page.html)
     from threadkeep.adapters.disqus import disqus_placeholder
 
-    return disqus_placeholder(shortname, identifier)
+    return disqus_placeholder(shortname, m.group(1).strip() if m else None)

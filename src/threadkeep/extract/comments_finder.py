@@ -2,7 +2,7 @@
 
 Three kinds of help, tried by `GenericExtractor` after the forum recognisers (forums.py):
 
-- `find_disqus`: comments hosted on Disqus (div#disqus_thread, a disqus embed script) are not in
+- comments hosted on Disqus (div#disqus_thread, a disqus embed script) are not in
   the page; the thread says so in `external_comments` and carries no comments.
 - small recognisers for blog engines whose comment markup is fixed (Substack, Movable Type).
 - `find_comments`: the truly generic finder. It looks for repeated blocks of one signature
@@ -31,11 +31,10 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 
 from threadkeep.extract.base import Extraction, Page, content, make_author, parse_date, text_of
-from threadkeep.model import Article, Comment, ExternalComments
+from threadkeep.model import Article, Comment
 
 # ---------------------------------------------------------------------- shared helpers
 
-DISQUS_NOTE = "comments are hosted on Disqus and were not archived (no API key)"
 
 
 class CommentIds:
@@ -210,37 +209,6 @@ def classes(el) -> str:
 def comment_content(el) -> tuple[str, str]:
     """Sanitized HTML and text of a comment's text element."""
     return content(el)
-
-
-# ---------------------------------------------------------------------- Disqus
-
-_DISQUS_SHORTNAME = (
-    re.compile(r"""disqus_shortname\s*=\s*['"]([\w-]+)['"]"""),
-    re.compile(r"""//([\w-]+)\.disqus\.com/(?:embed|count|blogger_item|blogger_index)\.js"""),
-    re.compile(r"""disqus\.com/embed/comments/\?[^"']*?\bf=([\w-]+)"""),
-)
-_DISQUS_IDENTIFIER = re.compile(r"""disqus_identifier\s*=\s*['"]([^'"]{1,200})['"]""")
-
-
-def find_disqus(page: Page) -> ExternalComments | None:
-    """ExternalComments when the page embeds a Disqus thread (its comments are not in the page)."""
-    tree = page.tree
-    thread_div = xselect(tree, '//*[@id="disqus_thread"]')
-    scripts = xselect(tree, '//script[contains(@src, "disqus.com")]')
-    if not thread_div and not scripts and "disqus_shortname" not in page.html:
-        return None
-    shortname = identifier = None
-    for pattern in _DISQUS_SHORTNAME:
-        m = pattern.search(page.html)
-        if m:
-            shortname = m.group(1)
-            break
-    m = _DISQUS_IDENTIFIER.search(page.html)
-    if m:
-        identifier = m.group(1).strip()
-    if not thread_div and not shortname:
-        return None
-    return ExternalComments(service="disqus", archived=False, note=DISQUS_NOTE, thread_id=shortname or identifier)
 
 
 # ---------------------------------------------------------------------- Substack

@@ -13,9 +13,17 @@ text block). Comments, in this order:
 
 from __future__ import annotations
 
-from threadkeep.extract.base import Extraction, Extractor, Page, first_text, make_author, parse_date, text_of
+from threadkeep.extract.base import (
+    Extraction,
+    Extractor,
+    Page,
+    disqus_embed,
+    first_text,
+    make_author,
+    parse_date,
+    text_of,
+)
 from threadkeep.extract.comments_finder import (
-    find_disqus,
     locate_comments,
     recognise_movabletype,
     recognise_substack,
@@ -109,7 +117,7 @@ class GenericExtractor(Extractor):
                 return found
         article, body = generic_article(page)
         extraction = Extraction(platform=self.name, article=article, body=body)
-        disqus = find_disqus(page)
+        disqus = disqus_embed(page)
         if disqus is not None:
             extraction.external_comments = disqus
             return extraction
