@@ -83,10 +83,21 @@ def name_stem(name: str) -> str:
     return _safe(name, MAX_READABLE + 1 + HASH_DIGITS)
 
 
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,199}")
+
+
+def _is_safe(stem: str) -> bool:
+    return (
+        _SAFE_NAME.fullmatch(stem) is not None
+        and ".." not in stem
+        and stem.split(".", 1)[0].lower() not in _WINDOWS_DEVICES
+    )
+
+
 def archive_path(directory: str | Path, stem: str) -> Path:
     """DIR/stem.json, refusing anything that would not be a plain file name directly in DIR."""
     directory = Path(directory)
-    if not stem or stem != _safe(stem, len(stem)) or stem in (".", ".."):
+    if not _is_safe(stem):
         raise InputError(f"{stem!r}: not a safe archive name")
     path = directory / f"{stem}.json"
     if path.parent != directory or path.name != f"{stem}.json":
