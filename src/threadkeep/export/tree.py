@@ -60,26 +60,43 @@ def to_tree(thread: Thread, *, depth: int | None = None, show_article: bool = Tr
     a = thread.article
     if show_article:
         meta = Text()
-        for piece in (a.author.name, a.published, ", ".join(a.labels) if a.labels else None,
-                      a.url or thread.source.url):
+        for piece in (
+            a.author.name,
+            a.published,
+            ", ".join(a.labels) if a.labels else None,
+            a.url or thread.source.url,
+        ):
             if piece:
                 if meta:
                     meta.append(" · ", style="dim")
                 meta.append(_t(piece, "dim"))
-        parts.append(Panel(Text("\n").join([meta, Text(""), _t(a.text)]), title=_t(a.title or "Untitled", "bold"),
-                           title_align="left"))
+        parts.append(
+            Panel(
+                Text("\n").join([meta, Text(""), _t(a.text)]),
+                title=_t(a.title or "Untitled", "bold"),
+                title_align="left",
+            )
+        )
         if thread.abstract:
             ab = thread.abstract
             body: list[Text] = []
             if ab.citation and ab.citation.text:
                 body += [_t(ab.citation.text, "italic"), Text("")]
-            for s in ab.sections:
+            for i, s in enumerate(ab.sections):
+                if i:
+                    body.append(Text(""))
                 body.append(Text.assemble((terminal_safe(s.label) + ": ", "bold"), terminal_safe(s.text)))
             ids = ab.identifiers
-            id_line = " · ".join(x for x in (
-                f"DOI {ids.doi}" if ids.doi else "", f"PMID {ids.pmid}" if ids.pmid else "",
-                f"PMCID {ids.pmcid}" if ids.pmcid else "", ("trials " + ", ".join(ids.trials)) if ids.trials else "",
-            ) if x)
+            id_line = " · ".join(
+                x
+                for x in (
+                    f"DOI {ids.doi}" if ids.doi else "",
+                    f"PMID {ids.pmid}" if ids.pmid else "",
+                    f"PMCID {ids.pmcid}" if ids.pmcid else "",
+                    ("trials " + ", ".join(ids.trials)) if ids.trials else "",
+                )
+                if x
+            )
             if id_line:
                 body += [Text(""), _t(id_line, "dim")]
             parts.append(Panel(Text("\n").join(body), title="Abstract", title_align="left"))
