@@ -8,6 +8,7 @@ lock). A traceback only with --debug.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -122,18 +123,22 @@ def fetch(
     from threadkeep import archive
 
     if archive.is_url(source):
-        thread = archive.archive_url(
-            source,
-            options=archive.FetchOptions(
-                comments=comments.value,
-                warc_path=None if (no_warc or output is None or fmt is not Format.json) else archive.warc_path(output),
-                respect_robots=not ignore_robots,
-                read_timeout=timeout,
-                min_delay=delay,
-                disqus_key=disqus_key,
-                on_event=_progress_printer(),
-            ),
-        )
+        with _progress_bar() as on_progress:
+            thread = archive.archive_url(
+                source,
+                options=archive.FetchOptions(
+                    comments=comments.value,
+                    warc_path=None
+                    if (no_warc or output is None or fmt is not Format.json)
+                    else archive.warc_path(output),
+                    respect_robots=not ignore_robots,
+                    read_timeout=timeout,
+                    min_delay=delay,
+                    disqus_key=disqus_key,
+                    on_event=_progress_printer(),
+                    on_progress=on_progress,
+                ),
+            )
     else:
         thread = archive.archive_file(source, url)
     from threadkeep.merge import stamp_new
@@ -308,6 +313,32 @@ def diff(
         print(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
     else:
         _stdout_console().print(diffing.render(d))
+
+
+@contextmanager
+def _progress_bar():
+    """A rich progress bar on stderr for long fetches (feed pages), only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        tasks: dict[str, int] = {}
+
+        def on_progress(what: str, done: int, total: int | None) -> None:
+            if what not in tasks:
+                tasks[what] = progress.add_task(f"comments from the {what}", total=total)
+            progress.update(tasks[what], completed=done, total=total)
+
+        yield on_progress
 
 
 def _progress_printer():
