@@ -1,0 +1,109 @@
+"""A sync killed with SIGKILL at any instant leaves every archive in DIR valid: as before or as after.
+
+A real `python -m threadkeep sync` over a dozen threads on three hosts, each page changing at
+every request (so every run rewrites every archive and capture), killed at 20 random moments.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from server import Resp
+from test_update import C1, seed_html, set_content
+from threadkeep.model import walk
+from threadkeep.store import load_archive
+from threadkeep.warc import read_responses
+
+pytestmark = pytest.mark.slow
+
+THREADS_PER_HOST = 4
+KILLS = 20
+
+
+def changing_page():
+    """Each request gets the seed page with comment 1 edited once more."""
+    base = seed_html()
+    count = {"n": 0}
+
+    def answer(req):
+        count["n"] += 1
+        return Resp(200, set_content(base, C1, f"Edit number {count['n']} of the first comment."), delay=0.01)
+
+    return answer
+
+
+def check_dir(directory: Path, expected: int, seen: dict[str, int]) -> None:
+    """Every archive loads and validates; none lost a comment or a version it had."""
+    archives = sorted(p for p in directory.glob("*.json") if not p.name.startswith("."))
+    assert len(archives) == expected
+    for p in archives:
+        t = load_archive(p)  # JSON + schema: raises on a torn or invalid file
+        comments = {c.id: c for c in walk(t.comments)}
+        assert len(comments) == 8
+        versions = len(comments[C1].history) + 1
+        assert versions >= seen.get(p.name, 0), p.name
+        seen[p.name] = versions
+        assert len(t.snapshots) == versions
+        capture = p.with_name(p.name[: -len(".json")] + ".warc.gz")
+        pages = [r for r in read_responses(capture) if r.url == t.source.url]
+        assert len(pages) >= versions  # the capture holds at least every version the archive has
+
+
+def test_sigkill_at_random_moments_leaves_every_archive_valid(make_server, tmp_path):
+    urls, servers = [], []
+    for host in ("127.0.0.1", "127.0.0.2", "127.0.0.3"):
+        srv = make_server(host)
+        servers.append(srv)
+        srv.route("/robots.txt", status=404)
+        for i in range(THREADS_PER_HOST):
+            srv.route(f"/2016/09/thread-{i}.html", changing_page())
+            urls.append(srv.url(f"/2016/09/thread-{i}.html"))
+    watch = tmp_path / "watch.txt"
+    watch.write_text("\n".join(urls) + "\n", "utf-8")
+    out = tmp_path / "archive"
+    argv = [sys.executable, "-m", "threadkeep", "sync", str(watch), "--dir", str(out), "--delay", "0", "--quiet"]
+
+    def requests() -> int:
+        return sum(len(srv.requests) for srv in servers)
+
+    def start_sync() -> tuple[subprocess.Popen, float]:
+        """Start a sync; return it once it has begun to fetch (or ended), with the wait for that."""
+        before, t0 = requests(), time.monotonic()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for _ in range(4000):  # at most ~20 s
+            if requests() > before or proc.poll() is not None:
+                break
+            time.sleep(0.005)
+        return proc, time.monotonic() - t0
+
+    first, _ = start_sync()
+    t0 = time.monotonic()
+    _, err = first.communicate(timeout=120)
+    work = time.monotonic() - t0  # from the first request to the end: where the writes happen
+    assert first.returncode == 0, err
+    seen: dict[str, int] = {}
+    check_dir(out, len(urls), seen)
+
+    rng = random.Random(20240501)
+    interrupted = 0
+    for _ in range(KILLS):
+        proc, _ = start_sync()
+        time.sleep(rng.uniform(0.0, work * 1.1))
+        if proc.poll() is None:
+            interrupted += 1
+        proc.send_signal(signal.SIGKILL)  # (no-op when it has ended and been reaped)
+        proc.communicate(timeout=30)
+        check_dir(out, len(urls), seen)
+    assert interrupted >= KILLS // 2  # most kills hit a run in progress
+    assert sum(seen.values()) > 2 * len(urls)  # and some runs got some writes done before theirs
+
+    last = subprocess.run(argv, capture_output=True, timeout=120)  # the lock died with the killed runs
+    assert last.returncode == 0, last.stderr
+    check_dir(out, len(urls), seen)
