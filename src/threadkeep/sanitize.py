@@ -36,21 +36,52 @@ ALLOWED_ATTRIBUTES = {
 URL_ATTRIBUTES = {"href", "src", "cite"}
 SAFE_SCHEMES = {"http", "https", "mailto", "data"}  # data: is narrowed to images below
 DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template", "textarea", "select"}
+# What a browser ignores when it reads a URL's scheme: ASCII whitespace and controls anywhere
+# (tabs and newlines inside "java\tscript:" are removed by the URL parser), so they are removed
+# before the scheme is compared.
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
+_ACTIVE_SCHEMES = ("javascript:", "vbscript:", "livescript:")
+
+
+def _scheme(value: str) -> str | None:
+    m = _SCHEME.match(_URL_NOISE.sub("", value).lower())
+    return m.group(1) if m else None
 
 
 def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
-    if attr in URL_ATTRIBUTES and value.strip().lower().startswith("data:"):
-        if tag == "img" and attr == "src" and value.strip().lower().startswith("data:image/"):
+    """Second line of defence after nh3's own URL check (it does not check every URL attribute:
+    `blockquote cite` passes through it): a URL attribute keeps only a relative URL or an
+    http(s)/mailto one (a data:image/ source on <img> excepted); no attribute at all may hold a
+    script URL. nh3 hands over the value with its character references already decoded."""
+    if attr in URL_ATTRIBUTES:
+        scheme = _scheme(value)
+        if scheme is None or scheme in ("http", "https", "mailto"):
             return value
+        if scheme == "data" and tag == "img" and attr == "src":
+            return value if _URL_NOISE.sub("", value).lower().startswith("data:image/") else None
+        return None
+    if _URL_NOISE.sub("", value).lower().startswith(_ACTIVE_SCHEMES):
         return None
     return value
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_XML_INCOMPATIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def no_surrogates(text: str) -> str:
+    """Text with every lone surrogate (JSON can carry "\\ud800"; UTF-8 cannot) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
 
 
 def clean_html(fragment: str) -> str:
     """Sanitize an HTML fragment with the allow-list; never raises on odd input."""
     if not fragment:
         return ""
-    fragment = fragment.replace("\x00", "")
+    # Terminal escape sequences and the C0 controls XML cannot hold go before parsing: stored
+    # HTML must parse as XHTML too (lxml refuses "\x1b"), and carries nothing for a terminal.
+    fragment = _XML_INCOMPATIBLE.sub("", _ESCAPE_SEQ.sub("", no_surrogates(fragment)))
     return nh3.clean(
         fragment,
         tags=ALLOWED_TAGS,
@@ -120,6 +151,7 @@ def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment (see element_text)."""
     if not fragment or not fragment.strip():
         return ""
+    fragment = no_surrogates(fragment)
     try:
         root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     except Exception:  # lxml raises ParserError on fragments it cannot place
@@ -127,15 +159,18 @@ def html_to_text(fragment: str) -> str:
     return element_text(root)
 
 
-# C0 and C1 controls except \t and \n; DEL; bidi embeddings/overrides/isolates; and the
-# zero-width joiners that can hide text (the marks that do no harm are kept).
+# What is removed: escape sequences first, then every C0 and C1 control but \t and \n (ESC,
+# CR, BEL, backspace, ...), DEL, and the bidi controls (embeddings, overrides, isolates, marks)
+# that reorder what a reader sees. Zero-width joiners stay: emoji sequences need them.
+# An unterminated string sequence (OSC, DCS, ...) ends at the end of its line, so that one stray
+# ESC cannot swallow the rest of a comment. The 8-bit forms (U+009B CSI, U+009D OSC) are not
+# parsed as sequences: a lone C1 character is what mis-decoded Latin-1 text is full of, and
+# removing the character alone (by _CONTROLS) already leaves nothing a terminal acts on.
 _ESCAPE_SEQ = re.compile(
-    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL/ST (OSC-8 hyperlinks, titles)
+    r"\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?"  # OSC ... BEL/ST (OSC-8 hyperlinks, titles)
     r"|\x1b\[[0-?]*[ -/]*[@-~]"  # CSI (colours, cursor movement)
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
-    r"|\x1b[@-Z\\-_]"  # other two-byte escapes
-    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-    r"|\x9d[^\x07\x9c]*(?:\x07|\x9c)?"  # 8-bit OSC
+    r"|\x1b[PX^_][^\x1b\n]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
+    r"|\x1b[ -/]*[0-~]"  # other escapes: ESC c (reset), ESC 7, ESC ( 0 (charset), ...
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
@@ -144,4 +179,4 @@ def terminal_safe(text: str | None) -> str:
     """Text that cannot act on a terminal: escape sequences and controls removed, bidi neutralised."""
     if not text:
         return ""
-    return _CONTROLS.sub("", _ESCAPE_SEQ.sub("", text))
+    return _CONTROLS.sub("", _ESCAPE_SEQ.sub("", no_surrogates(text)))

@@ -14,14 +14,25 @@ from threadkeep.sanitize import terminal_safe
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&$])")
 _LINE_START = re.compile(r"^([-+=>]|\d+(?=[.)]))")
-_SAFE_URL = re.compile(r"^(https?://|mailto:)[^\s<>()\[\]`\"']*$", re.IGNORECASE)
+# A URL written as a link: http(s) or mailto, and nothing a terminal, Markdown or a reader could
+# be fooled by (whitespace, controls, bidi controls, brackets, quotes, a backslash that would
+# escape the closing '>').
+_SAFE_URL = re.compile(
+    r"^(https?://|mailto:)[^\s\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff<>()\[\]`\"'\\]*\Z",
+    re.IGNORECASE,
+)
+_LINE_BREAKS = re.compile(r"\s*[\n\u2028\u2029]\s*")
 
 
 def escape(text: str | None) -> str:
-    """Text with every character Markdown (or inline HTML) could act on backslash-escaped."""
+    """Text with every character Markdown (or inline HTML) could act on backslash-escaped.
+
+    For text that must stay on one line (names, titles, labels): line breaks become spaces, so
+    that a field cannot end its line and start a heading, a list or a rule on the next.
+    """
     if not text:
         return ""
-    return _SPECIAL.sub(r"\\\1", terminal_safe(text))
+    return _SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", terminal_safe(text)))
 
 
 def escape_line(text: str) -> str:
