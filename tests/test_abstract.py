@@ -6,6 +6,8 @@ import copy
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -248,6 +250,47 @@ def test_labels_as_headings_of_their_own():
     assert match.abstract.citation is None
     kept = remaining_text(body, match)
     assert kept == "Look at this paper.\n\nBack to me: I like it."
+
+
+OWN_HEADINGS = (
+    "<h2>Introduction</h2><p>I wanted to know.</p><p>So I looked.</p>"
+    "<h2>Methods</h2><p>I counted.</p>"
+    "<h2>Results</h2><p>One.</p><p>Two.</p><p>Three.</p><p>Four.</p><p>Five.</p>"
+    "<h2>Conclusion</h2><p>Counting is fun.</p>"
+)
+
+
+def test_a_bloggers_own_headings_are_not_an_abstract():
+    assert find_abstract(fragment(OWN_HEADINGS)) is None
+    assert find_abstract(fragment(OWN_HEADINGS.replace("<p>Three.</p><p>Four.</p><p>Five.</p>", ""))) is None
+
+
+def test_headings_inside_a_blockquote_are_quoted():
+    body = fragment(f"<p>Mine.</p><blockquote>{OWN_HEADINGS.replace('<p>Four.</p><p>Five.</p>', '')}</blockquote>")
+    match = find_abstract(body)
+    assert labels(match) == ["Background", "Methods", "Results", "Conclusions"]
+    assert match.abstract.sections[2].text == "One.\n\nTwo.\n\nThree."
+    assert remaining_text(body, match) == "Mine."
+
+
+def test_capital_headings_are_pubmed_style():
+    body = fragment("<p>BACKGROUND</p><p>Why.</p><p>RESULTS</p><p>What.</p><p>Mine.</p>")
+    match = find_abstract(body)
+    assert [s.text for s in match.abstract.sections] == ["Why.", "What."]
+    assert remaining_text(body, match) == "Mine."
+
+
+def test_prose_naming_a_paper_is_not_its_citation():
+    body = fragment(
+        "<p>As Smith et al. showed in 2015, this is old news.</p>"
+        "<p><b>Background:</b> a.</p><p><b>Results:</b> b.</p>"
+        "<p>Jones et al. said so in 2014, too.</p>"
+    )
+    match = find_abstract(body)
+    assert match.abstract.citation is None
+    assert remaining_text(body, match) == (
+        "As Smith et al. showed in 2015, this is old news.\n\nJones et al. said so in 2014, too."
+    )
 
 
 def test_bold_label_without_colon():
@@ -515,3 +558,43 @@ def test_corpus_feed_entries_have_no_abstract():
             assert find_abstract(fragment(content.text)) is None
             checked += 1
         assert checked > 0
+
+
+# ---------------------------------------------------------------------------------------- any mix of blocks
+
+BLOCKS = [
+    "<p>Plain words about 2016.</p>",
+    "<p><b>Background:</b> bg text.</p>",
+    "<p>METHODS: m text. RESULTS: r text.</p>",
+    "<p><b>Conclusions:</b> c text.</p>",
+    "<h3>Results</h3>",
+    "<h3>Abstract</h3>",
+    "<br>",
+    "loose text<br>",
+    "<b>Results:</b> inline r<br>",
+    "<p>Doe J et al. A title. Brain. 2019 Jan 2;142:1-9. doi: 10.1093/brain/x1.</p>",
+    "<blockquote><p>OBJECTIVE: o.</p></blockquote>",
+    '<p><img src="a.png"><br>FINDINGS: f.</p>',
+    "<div><span>Interpretation: i.</span><div>nested</div> tail</div>",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(BLOCKS), max_size=12))
+def test_any_mix_of_blocks(blocks):
+    body = fragment("".join(blocks))
+    before = element_text(body)
+    match = find_abstract(body)
+    if match is None:
+        assert element_text(body) == before
+        return
+    assert element_text(body) == before  # wrapping runs never changes the text
+    sections = match.abstract.sections
+    assert len({s.label for s in sections if s.text}) >= 2
+    assert {"Results", "Conclusions"} & {s.label for s in sections if s.text}
+    kept = remaining_text(body, match)
+    for s in sections:  # each section's text is taken out once (the same words may stand elsewhere too)
+        for paragraph in s.text.split("\n\n"):
+            assert kept.count(paragraph) < before.count(paragraph)
+    if match.abstract.citation:
+        assert kept.count("Doe J et al.") == before.count("Doe J et al.") - 1

@@ -324,6 +324,8 @@ class _Group:
     members: list[int]
     sections: list[AbstractSection]
     end: int  # index after the group's last member
+    loose: bool = False  # labels as blocks of their own, or sections over several paragraphs
+    upper: bool = False  # every label written in capitals, PubMed's way
 
 
 def _group_from(i: int, runs: list[_Run], kinds: list[_Kind]) -> _Group:
@@ -335,7 +337,11 @@ def _group_from(i: int, runs: list[_Run], kinds: list[_Kind]) -> _Group:
     j = i
     end = i + 1
 
+    loose = False
+
     def flush() -> None:
+        nonlocal loose
+        loose = loose or bool(pending)
         for p in pending:
             sections[-1][1] = f"{sections[-1][1]}\n\n{runs[p].text}".strip()
             members.append(p)
@@ -355,19 +361,26 @@ def _group_from(i: int, runs: list[_Run], kinds: list[_Kind]) -> _Group:
             nxt = j + 1
             while nxt < n and kinds[nxt].kind == EMPTY:
                 nxt += 1
-            if nxt >= n or kinds[nxt].kind != PLAIN:
+            if nxt >= n or kinds[nxt].kind != PLAIN or looks_like_citation(runs[nxt].text):
                 break
             flush()
+            loose = True
             sections.append([k.sections[0][0], runs[nxt].text])
             members.extend((j, nxt))
             j = nxt + 1
             end = j
-        elif k.kind == PLAIN and sections and len(pending) < 3:
+        elif k.kind == PLAIN and sections and len(pending) < 3 and not looks_like_citation(runs[j].text):
             pending.append(j)
             j += 1
         else:
             break
-    return _Group(members, [AbstractSection(normal_label(lab), text) for lab, text in sections], max(end, i + 1))
+    return _Group(
+        members,
+        [AbstractSection(normal_label(lab), text) for lab, text in sections],
+        max(end, i + 1),
+        loose=loose,
+        upper=bool(sections) and all(lab.isupper() for lab, _ in sections),
+    )
 
 
 def _qualifies(sections: list[AbstractSection]) -> bool:
@@ -411,12 +424,14 @@ def looks_like_citation(text: str) -> bool:
     body, labelled = _strip_citation_label(" ".join(text.split()))
     if not 15 <= len(body) <= 800 or text.count("\n") > 4 or not _YEAR.search(body):
         return False
-    if labelled or _ET_AL.search(body) or _VOLUME.search(body):
+    if labelled or _VOLUME.search(body):
         return True
     if re.search(r"\b(?:doi|pii|pmid|pmcid)\s*:", body, re.IGNORECASE) or re.search(r"\b10\.\d{4,9}/", body):
         return True
     head = body[: m.start()] if (m := _DATE.search(body)) else ""
-    return bool(head) and _plausible_authors(_AUTHORS_END.split(head, maxsplit=1)[0])
+    et_al = re.match(r"^(.{1,300}?\bet\s+al\.?)\s+\S", head, re.IGNORECASE)
+    authors = et_al.group(1) if et_al else _AUTHORS_END.split(head, maxsplit=1)[0]
+    return bool(head) and authors != head and _plausible_authors(authors)
 
 
 def _plausible_authors(segment: str) -> bool:
@@ -544,7 +559,11 @@ def _find(body) -> AbstractMatch | None:
             continue
         group = _group_from(i, runs, kinds)
         if group.members and _qualifies(group.sections):
-            return _build(body, runs, info, kinds, group)
+            citation_text, members, marked = _citation_around(runs, kinds, group)
+            # A stretch read loosely must show that it is quoted (a blogger's own headings
+            # "Introduction ... Results ... Conclusion" are not an abstract).
+            if not group.loose or citation_text or marked or group.upper or _in_blockquote(runs[i].parent, body):
+                return _build(body, runs, info, group, citation_text, members)
         i = group.end if group.end > i else i + 1
     return None
 
@@ -561,26 +580,47 @@ def _next_nonempty(kinds: list[_Kind], j: int) -> int | None:
     return j if j < len(kinds) else None
 
 
-def _build(body, runs: list[_Run], info: dict, kinds: list[_Kind], group: _Group) -> AbstractMatch:
+def _in_blockquote(el, body, limit: int = 64) -> bool:
+    """Whether el is (inside) a <blockquote> within the body (looking a bounded way up)."""
+    for _ in range(limit):
+        if el is None:
+            return False
+        if el.tag == "blockquote":
+            return True
+        if el is body:
+            return False
+        el = el.getparent()
+    return False
+
+
+def _citation_around(runs: list[_Run], kinds: list[_Kind], group: _Group) -> tuple[str | None, list[int], bool]:
+    """The citation's text (or None), the group's members with the citation and an "Abstract"
+    heading added, and whether such a heading (or an "Abstract" line) marks the stretch."""
     members = sorted(set(group.members))
     first, last = members[0], members[-1]
-    citation_text: str | None = None
     pre = kinds[first].pre
-    if pre is not None and not ABSTRACT_HEADING.fullmatch(pre):
-        citation_text = pre
+    if pre is not None:
+        if not ABSTRACT_HEADING.fullmatch(pre):
+            return pre, members, False
+        marked = True
     else:
-        j = _prev_nonempty(kinds, first - 1)
-        if j is not None and kinds[j].kind == ABSTRACT_HEAD:
-            members.insert(0, j)
-            j = _prev_nonempty(kinds, j - 1)
-        if j is not None and kinds[j].kind == PLAIN and looks_like_citation(runs[j].text):
-            citation_text = runs[j].text
-            members.insert(0, j)
-        if citation_text is None:
-            j = _next_nonempty(kinds, last + 1)
-            if j is not None and kinds[j].kind == PLAIN and looks_like_citation(runs[j].text):
-                citation_text = runs[j].text
-                members.append(j)
+        marked = False
+    j = _prev_nonempty(kinds, first - 1)
+    if j is not None and kinds[j].kind == ABSTRACT_HEAD:
+        members.insert(0, j)
+        marked = True
+        j = _prev_nonempty(kinds, j - 1)
+    if j is not None and kinds[j].kind == PLAIN and looks_like_citation(runs[j].text):
+        members.insert(0, j)
+        return runs[j].text, members, marked
+    j = _next_nonempty(kinds, last + 1)
+    if j is not None and kinds[j].kind == PLAIN and looks_like_citation(runs[j].text):
+        members.append(j)
+        return runs[j].text, members, marked
+    return None, members, marked
+
+
+def _build(body, runs: list[_Run], info: dict, group: _Group, citation_text: str | None, members: list[int]):
     citation = parse_citation(citation_text) if citation_text else None
     section_text = "\n\n".join(s.text for s in group.sections)
     identifiers = find_identifiers(
