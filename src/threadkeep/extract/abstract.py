@@ -20,9 +20,15 @@ What counts as an abstract (PubMed's rule for a structured abstract)
     recognised after a sentence end or a line break when capitalised ("... in MS. METHODS:
     ..."), so a PubMed abstract pasted as one paragraph splits into its sections. Only empty
     runs may stand between sections, except that a section may go on over up to three
-    paragraphs when another labelled section follows them. Labelled runs that do not meet
-    the rule (a lone "Results:", "Background:" + "Methods:") are ignored. The first run of
-    sections that meets it is the abstract.
+    paragraphs when another labelled section follows them (never over a paragraph that reads
+    like a citation). Labelled runs that do not meet the rule (a lone "Results:",
+    "Background:" + "Methods:") are ignored. The first run of sections that meets it is the
+    abstract.
+
+    A stretch read loosely (labels as blocks of their own, or sections over several
+    paragraphs) must also show that it is quoted: a citation next to it, an "Abstract"
+    heading, labels all in capitals, or a `<blockquote>` around it. A blogger's own
+    "Introduction ... Results ... Conclusion" headings are not an abstract.
 
 Labels
     Known headings map to Background / Objective / Methods / Results / Conclusions where the
@@ -39,12 +45,15 @@ Labels
 
 Citation
     The non-empty run just before the first section (past an "Abstract" heading), or failing
-    that the one just after the last, when it reads like a reference: a year and a leading
-    "Epub:"/"Source:"/"Ref:"-like label, "et al.", an identifier or a PubMed-style
-    "Journal. Date;vol:pages". Its text is kept without that label and without its
+    that the one just after the last, when it reads like a reference: at most 800 characters
+    with a year, and a leading "Epub:"/"Source:"/"Ref:"-like label, an identifier, a
+    PubMed-style "Date;vol:pages", or "Authors. Title... Date" with author-like names
+    ("X et al." or "Name AB, ..."); prose such as "As Smith et al. showed in 2015" is not
+    one. Its text is kept without that label and without its
     identifiers (pii:, doi:, PMID:, PMCID:, which go to `identifiers`); it is parsed
     PubMed-style, "Authors. Title. Journal. Date;vol(issue):pages", into authors ("X et al."
-    as one entry, else the names split on commas), title, journal and the date as written.
+    as one entry, else the names split on commas and semicolons, a collective name included),
+    title, journal (the last sentence before the date) and the date as written.
     Parts that cannot be read stay None; the text is always kept.
 
 Identifiers (searched in the whole body's text, then in its links' hrefs)
