@@ -349,6 +349,8 @@ def test_sizes_read_well() -> None:
 # -- decoding --------------------------------------------------------------------------------------
 
 CP1252_PAGE = "<html><head>{meta}<title>x</title></head><body><p>café – naïve</p></body></html>"
+
+
 def test_cp1252_page_declared_utf8_in_meta_only(server: TestServer) -> None:
     raw = CP1252_PAGE.format(meta='<meta charset="utf-8">').encode("cp1252")
     server.route("/mislabelled", Resp(200, raw, {"Content-Type": "text/html"}))

@@ -36,7 +36,6 @@ from threadkeep.model import Article, Comment
 # ---------------------------------------------------------------------- shared helpers
 
 
-
 class CommentIds:
     """Stable comment ids: the page's own id when it has one, else a hash of author, time and text.
 
