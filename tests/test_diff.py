@@ -136,7 +136,7 @@ def test_diff_cli_since_and_usage(tmp_path):
     view = run("diff", str(path), "--since", "2024-01-01")
     out = view.stdout.decode()
     assert view.returncode == 0 and "1 added, 1 edited, 1 deleted, 1 removed" in out
-    assert "Edited (1)" in out and "the quick brownred fox jumps" in out  # the plain text of the word diff
+    assert "Edited (1)" in out and "the quick [-brown-]{+red+} fox{+ jumps+}" in out  # markers: not a terminal
     for bad in (["diff", str(path)], ["diff", str(path), str(path), "--since", "2024-01-01"]):
         r = run(*bad)
         assert r.returncode == 2 and r.stderr.decode().count("\n") == 1

@@ -312,7 +312,7 @@ def diff(
     if json_out:
         print(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
     else:
-        _stdout_console().print(diffing.render(d))
+        _stdout_console().print(diffing.render(d, markers=not sys.stdout.isatty()))
 
 
 @contextmanager

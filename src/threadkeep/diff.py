@@ -213,8 +213,45 @@ def summary(d: ThreadDiff) -> str:
     return ", ".join(parts) if parts else "no changes"
 
 
-def render(d: ThreadDiff):
-    """A rich renderable of the diff. All user text is made terminal-safe and put in Text objects."""
+SHOWN_CHARS = 300  # of an added, removed or deleted comment in the view (--json has all)
+CONTEXT_CHARS = 60  # of unchanged text kept on each side of an edit in the view
+
+
+def _clip(text: str, limit: int = SHOWN_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit].rstrip() + " …"
+
+
+def _context(piece: str, first: bool, last: bool) -> str:
+    """Unchanged text between edits, shortened to its ends."""
+    n = CONTEXT_CHARS
+    if len(piece) <= 2 * n + 5:
+        return piece
+    if first:
+        return "… " + piece[-n:].lstrip()
+    if last:
+        return piece[:n].rstrip() + " …"
+    return piece[:n].rstrip() + " … " + piece[-n:].lstrip()
+
+
+class _Indented:
+    """Text wrapped to the width left after an indent, each line indented, no trailing spaces."""
+
+    def __init__(self, text, indent: int = 4) -> None:
+        self.text, self.indent = text, indent
+
+    def __rich_console__(self, console, options):
+        from rich.text import Text
+
+        for line in self.text.wrap(console, max(10, options.max_width - self.indent)):
+            line.rstrip()
+            yield Text(" " * self.indent) + line
+
+
+def render(d: ThreadDiff, *, markers: bool = False):
+    """A rich renderable of the diff. All user text is made terminal-safe and put in Text objects.
+
+    markers=True also brackets the word diff as `git diff --word-diff=plain` does ([-old-]{+new+}),
+    for output without colours (a pipe, a cron mail)."""
     from rich.console import Group
     from rich.text import Text
 
@@ -243,21 +280,21 @@ def render(d: ThreadDiff):
                 line.append(f"  {terminal_safe(e.published)}", style="dim")
             line.append(f"  (id {terminal_safe(e.id)})", style="dim")
             out.append(line)
-            body = Text("    ")
+            body = Text()
             if kind == "edited" and e.words is not None:
-                for op, piece in e.words:
+                for i, (op, piece) in enumerate(e.words):
                     piece = terminal_safe(piece)
                     if op == "=":
-                        body.append(piece)
+                        body.append(_context(piece, i == 0, i == len(e.words) - 1))
                     elif op == "-":
-                        body.append(piece, style="red strike")
+                        body.append(f"[-{piece}-]" if markers else piece, style="red strike")
                     else:
-                        body.append(piece, style="green underline")
+                        body.append(f"{{+{piece}+}}" if markers else piece, style="green underline")
             elif kind == "deleted":
-                body.append(terminal_safe(e.old_text or ""), style="strike")
+                body.append(_clip(terminal_safe(e.old_text or "")), style="strike")
                 body.append("  →  ")
                 body.append(terminal_safe(e.text), style="italic")
             else:
-                body.append(terminal_safe(e.text))
-            out.append(body)
+                body.append(_clip(terminal_safe(e.text)))
+            out.append(_Indented(body))
     return Group(*out)
