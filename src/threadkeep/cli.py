@@ -290,7 +290,7 @@ def sync(
 @app.command()
 def diff(
     old: Annotated[Path, typer.Argument(metavar="OLD", help="An archive (or the only one, with --since).")],
-    new: Annotated[Path | None, typer.Argument(metavar="[NEW]", help="A later archive of the same thread.")] = None,
+    new: Annotated[Path | None, typer.Argument(metavar="NEW", help="A later archive of the same thread.")] = None,
     since: Annotated[
         str | None, typer.Option("--since", help="Changes in OLD after this date (ISO 8601), from its history.")
     ] = None,
