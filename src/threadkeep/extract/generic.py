@@ -76,7 +76,8 @@ def article_body(page: Page):
         for el in page.css(sel):
             if len(text_of(el)) >= 40:
                 return el
-    return densest_block(page) or page.tree.find(".//body")
+    block = densest_block(page)
+    return block if block is not None else page.tree.find(".//body")
 
 
 def generic_metadata(page: Page) -> Article:
