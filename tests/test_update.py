@@ -213,7 +213,16 @@ def test_the_warc_keeps_every_capture_and_reextract_reads_the_last(three_syncs, 
     assert [NEW_TOP.encode() in p.body for p in pages] == [False, True, True]
     server.close()  # reextract needs no network
     again = reextract(archive, fast())
-    assert [c.id for c in walk(again.comments)] == [C1, C2, C21, C22, C23, C24, NEW_REPLY, C3, NEW_TOP]
+    # the newest capture read again, with everything the archive learned kept: the comment removed
+    # upstream (C4) keeps its place, numbers, history and first/last seen are unchanged
+    assert [c.id for c in walk(again.comments)] == [C1, C2, C21, C22, C23, C24, NEW_REPLY, C3, C4, NEW_TOP]
+    kept = load_archive(archive)
+    fields = lambda t: [  # noqa: E731
+        (c.id, c.number, c.first_seen, c.last_seen, c.removed_upstream_at, c.deleted, [r.text for r in c.history])
+        for c in walk(t.comments)
+    ]
+    assert fields(again) == fields(kept)
+    assert again.snapshots == kept.snapshots and again.last_checked == kept.last_checked
 
 
 def test_diff_cli_reports_exactly_the_changes(three_syncs):

@@ -432,5 +432,10 @@ def reextract(archive_path: str | Path, options: FetchOptions | None = None) -> 
         raise InputError(f"{archive_path}: the archive does not record its source URL")
     options = options or FetchOptions()
     options.disqus_key = None  # replay only what was captured
-    thread = fetch_thread(ReplayFetcher(read_responses(capture)), old.source.url, options)
+    rebuilt = fetch_thread(ReplayFetcher(read_responses(capture)), old.source.url, options)
+    # Keep what the archive learned over time: numbers, first and last seen, history, comments
+    # removed upstream, snapshots.
+    from threadkeep.merge import merge
+
+    thread, _changes = merge(old, rebuilt, rebuilt.source.fetched_at or now_iso(), replay=True)
     return thread

@@ -121,8 +121,12 @@ def _parents(comments: list[Comment]) -> dict[str, str | None]:
     return out
 
 
-def merge(old: Thread, new: Thread, seen_at: str) -> tuple[Thread, Changes]:
+def merge(old: Thread, new: Thread, seen_at: str, *, replay: bool = False) -> tuple[Thread, Changes]:
     """The archive `old` brought up to date with the fetch `new` (seen at `seen_at`); see the module doc.
+
+    With `replay` (`reextract`: `new` is the newest capture read again by today's extractors, not a
+    new fetch), a changed text replaces the old one without becoming history, comments the
+    re-extraction misses stay as they were, and no snapshot or time is added.
 
     Pure: neither argument is modified."""
     old = copy.deepcopy(old)
@@ -169,10 +173,14 @@ def merge(old: Thread, new: Thread, seen_at: str) -> tuple[Thread, Changes]:
             by_id[n.id] = m
             changes.added.append(n.id)
             continue
-        if m.removed_upstream_at is not None:
+        if replay:
+            m.text, m.html, m.deleted = n.text, n.html, n.deleted or m.deleted
+        elif m.removed_upstream_at is not None:
             m.removed_upstream_at = None
             changes.restored.append(n.id)
-        if n.deleted and not m.deleted:
+        if replay:
+            pass
+        elif n.deleted and not m.deleted:
             m.history.append(Revision(m.text, m.html, m.last_seen))
             m.text, m.html, m.deleted = n.text, n.html, True
             changes.deleted.append(n.id)
@@ -186,9 +194,12 @@ def merge(old: Thread, new: Thread, seen_at: str) -> tuple[Thread, Changes]:
         m.published = n.published or m.published
         m.permalink = n.permalink or m.permalink
         m.kind = n.kind or m.kind
-        m.last_seen = seen_at
+        if not replay:
+            m.last_seen = seen_at
 
     for c in walk(merged):
+        if replay:
+            break
         if c.id not in on_page and c.removed_upstream_at is None:
             c.removed_upstream_at = seen_at
             changes.removed.append(c.id)
@@ -201,9 +212,11 @@ def merge(old: Thread, new: Thread, seen_at: str) -> tuple[Thread, Changes]:
         generator=new.generator,
         external_comments=copy.deepcopy(new.external_comments),
         not_archived=new.not_archived,
-        last_checked=seen_at,
+        last_checked=old.last_checked if replay else seen_at,
         snapshots=old.snapshots,
     )
+    if replay:
+        return result, changes
     snap = _snapshot(new, seen_at, changed=changes.comments_changed)
     result.snapshots.append(snap)
     return result, changes
