@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 import nh3
+from lxml import etree
 from lxml import html as lxml_html
 
 ALLOWED_TAGS = {
@@ -104,44 +105,45 @@ _BREAK = "\x00"  # paragraph-break marker inside the text being built (NULs are 
 
 
 def element_text(root) -> str:
-    """Plain text of an lxml element: blocks become paragraphs (blank line), <br> a newline."""
+    """Plain text of an lxml element: blocks become paragraphs (blank line), <br> a newline.
+
+    One pass of lxml's own tree walker (no recursion: deep trees are fine). Text nodes cannot
+    hold NUL (libxml2 refuses it), so NUL marks paragraph breaks while the text is built.
+    """
     parts: list[str] = []
-    # iterwalk-free manual walk (no recursion: deep trees are fine)
-    stack: list[tuple[object, bool]] = [(root, False)]
-    while stack:
-        el, closing = stack.pop()
-        tag = el.tag if isinstance(el.tag, str) else None
-        if closing:
+    append = parts.append
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, el in walker:
+        tag = el.tag
+        if event == "start":
+            if tag in _SKIP_TEXT:
+                walker.skip_subtree()
+                continue
             if tag in BLOCK_TAGS:
-                parts.append(_BREAK)
-            if el is not root and el.tail:
-                parts.append(el.tail)
-            continue
-        if tag is None:  # comment or processing instruction: only its tail counts
-            if el is not root and el.tail:
-                parts.append(el.tail)
-            continue
-        if tag in ("script", "style", "noscript", "template"):
-            if el is not root and el.tail:
-                parts.append(el.tail)
-            continue
-        if tag in BLOCK_TAGS:
-            parts.append(_BREAK)
-        elif tag == "br":
-            parts.append("\n")
-        if el.text:
-            parts.append(el.text)
-        stack.append((el, True))
-        for child in reversed(el):
-            stack.append((child, False))
-    return _tidy("".join(p.replace("\x00", "") if p is not _BREAK else p for p in parts))
+                append(_BREAK)
+            elif tag == "br":
+                append("\n")
+            if el.text:
+                append(el.text)
+        elif event == "end":
+            if tag in BLOCK_TAGS:
+                append(_BREAK)
+            if el.tail and el is not root:
+                append(el.tail)
+        elif el.tail:  # a comment or processing instruction: only its tail is text
+            append(el.tail)
+    return _tidy("".join(parts))
+
+
+_SKIP_TEXT = frozenset({"script", "style", "noscript", "template"})
 
 
 def _tidy(raw: str) -> str:
     paragraphs = []
     for block in raw.split(_BREAK):
-        lines = [_SPACES.sub(" ", line).strip() for line in block.split("\n")]
-        text = "\n".join(line for line in lines if line)
+        if not block or block.isspace():
+            continue
+        text = "\n".join(" ".join(words) for line in block.split("\n") if (words := line.split()))
         if text:
             paragraphs.append(text)
     return "\n\n".join(paragraphs)

@@ -61,6 +61,8 @@ def _has_class(name: str) -> str:
 
 
 def is_removed(text: str) -> bool:
+    if len(text) > 200:  # the stubs are one short sentence
+        return False
     t = squash(text).casefold()
     return any(t.startswith(stub) for stub in REMOVED_STUBS)
 
@@ -111,14 +113,14 @@ class BloggerExtractor(Extractor):
     # ---------------------------------------------------------------- article
 
     def article(self, page: Page) -> tuple[Article, object]:
-        post = None
-        for sel in POST_SELECTORS:
-            post = first(page.css(sel))
-            if post is not None:
-                break
+        post = page.first_with_class("post", "div", "article")  # near the top: a walk beats a query
+        if post is None:
+            for sel in POST_SELECTORS:
+                post = first(page.css(sel))
+                if post is not None:
+                    break
         if post is None:
             return generic_article(page)
-        fallback, fallback_body = generic_article(page)
         title = next((text_of(el) for sel in TITLE_SELECTORS for el in page.css(sel, post) if text_of(el)), None)
         body = next((el for sel in BODY_SELECTORS for el in page.css(sel, post)), None)
         author_el = next((el for sel in AUTHOR_SELECTORS for el in page.css(sel, post)), None)
@@ -159,68 +161,96 @@ class BloggerExtractor(Extractor):
         if link is not None:
             url = page.absolute(link.get("href"))
         article = Article(
-            title=title or fallback.title,
-            author=make_author(author_name or fallback.author.name, author_url),
-            published=published or fallback.published,
-            updated=updated or fallback.updated,
+            title=title,
+            author=make_author(author_name, author_url),
+            published=published,
+            updated=updated,
             labels=labels,
-            url=url or fallback.url,
+            url=url,
         )
-        return article, body if body is not None else fallback_body
+        if body is None or not (title and author_name and published and url):
+            # what the post's own markup does not give, from the page's metadata (a few more scans)
+            fallback, fallback_body = generic_article(page)
+            article.title = article.title or fallback.title
+            article.author.name = article.author.name or fallback.author.name
+            article.published = article.published or fallback.published
+            article.updated = article.updated or fallback.updated
+            article.url = article.url or fallback.url
+            body = body if body is not None else fallback_body
+        return article, body
 
     # ---------------------------------------------------------------- comments
 
     def comment_region(self, page: Page):
         """The main Blog widget's comments container (never a sidebar widget)."""
-        for expr in (
-            '//*[@id="comments"]',
-            f"//div[{_has_class('comments')}]",
-            '//*[@id="comment-holder"]',
-            '//dl[@id="comments-block"]/..',
+        for find in (
+            lambda: page.by_id("comments"),
+            lambda: page.first_with_class("comments", "div"),
+            lambda: page.by_id("comment-holder"),
+            lambda: next(iter(page.xpath('//dl[@id="comments-block"]/..')), None),
         ):
-            for el in page.xpath(expr):
-                if el.xpath(_SIDEBAR):
-                    continue
+            el = find()
+            if el is not None and not el.xpath(_SIDEBAR):
+                return el
+        for el in page.xpath('//*[@id="comments"] | //dl[@id="comments-block"]/..'):
+            if not el.xpath(_SIDEBAR):
                 return el
         return None
 
     def threaded_comments(self, page: Page, region) -> list[Comment]:
         # The whole document, not only the region: libxml2 (like old browsers) re-parents some
         # re-serialized threads outside their container. Nesting comes from the nearest enclosing
-        # comment, so misplaced top-level comments stay top-level.
-        items = [
-            li
-            for li in page.xpath(f'//li[{_has_class("comment")}][starts-with(@id, "c")]')
-            if li.get("id")[1:].isdigit() and not li.xpath(_SIDEBAR)
-        ]
-        if not items:
-            return []
+        # comment, so misplaced top-level comments stay top-level. One pass over the <li>s and
+        # their ancestors in Python: XPath node sets of thousands of elements are slow in lxml.
         by_element: dict[object, Comment] = {}
         roots: list[Comment] = []
-        for li in items:  # document order: parents come before their replies
+        for li in page.tree.iter("li"):  # document order: parents come before their replies
+            cid = li.get("id") or ""
+            if not (cid[:1] == "c" and cid[1:].isdigit() and "comment" in (li.get("class") or "").split()):
+                continue
+            parent = None
+            in_sidebar = False
+            for ancestor in li.iterancestors():
+                if parent is None and ancestor in by_element:
+                    parent = by_element[ancestor]
+                cls = ancestor.get("class")
+                if cls and ("sidebar" in cls or "widget-content" in cls):
+                    in_sidebar = True
+                    break
+            if in_sidebar:
+                continue
             comment = self.threaded_comment(page, li)
-            parent_li = first(li.xpath(f'ancestor::li[{_has_class("comment")}][starts-with(@id, "c")][1]'))
-            parent = by_element.get(parent_li) if parent_li is not None else None
             (parent.replies if parent is not None else roots).append(comment)
             by_element[li] = comment
         return roots
 
     def threaded_comment(self, page: Page, li) -> Comment:
-        block = first(li.xpath(f"./div[{_has_class('comment-block')}]"))
+        block = _child_with_class(li, "comment-block")
         if block is None:
             block = li
-        header = first(block.xpath(f"./div[{_has_class('comment-header')}]"))
+        header = _child_with_class(block, "comment-header")
         scope = header if header is not None else block
-        cite = first(scope.xpath(f".//cite[{_has_class('user')}] | .//cite"))
+        cite = permalink_el = None
+        is_post_author = False
+        for el in scope.iter():  # the header is small: one walk finds what XPath would
+            tag = el.tag
+            if tag == "cite" and cite is None:
+                cite = el
+            elif tag == "a" and permalink_el is None and el.get("href") and _inside_class(el, "datetime", scope):
+                permalink_el = el
+            cls = el.get("class") if isinstance(tag, str) else None
+            if cls and "blog-author" in cls.split():
+                is_post_author = True
         name = text_of(cite) if cite is not None else None
-        link = first(cite.xpath(".//a[@href]")) if cite is not None else None
-        permalink_el = first(scope.xpath(f".//*[{_has_class('datetime')}]//a[@href]"))
+        link = next((a for a in cite.iter("a") if a.get("href")), None) if cite is not None else None
         permalink = page.absolute(permalink_el.get("href")) if permalink_el is not None else None
-        body = first(block.xpath(f"./*[{_has_class('comment-content')}]"))
+        body = _child_with_class(block, "comment-content")
         if body is None:
             body = first(block.xpath(f".//*[{_has_class('comment-content')}]"))
         html, text = content(body)
-        deleted = body is not None and (is_removed(text) or bool(body.xpath(f".//*[{_has_class('deleted-comment')}]")))
+        deleted = body is not None and (
+            is_removed(text) or any("deleted-comment" in (el.get("class") or "") for el in body.iter("span", "div"))
+        )
         return Comment(
             id=li.get("id")[1:],
             text=text,
@@ -228,7 +258,7 @@ class BloggerExtractor(Extractor):
             author=make_author(
                 name or ("Anonymous" if not deleted else None),
                 page.absolute(link.get("href")) if link is not None else None,
-                is_post_author=bool(scope.xpath(f".//*[{_has_class('blog-author')}]")),
+                is_post_author=is_post_author,
             ),
             published=self.comment_time(permalink, text_of(permalink_el) if permalink_el is not None else None),
             permalink=permalink,
@@ -300,10 +330,12 @@ class BloggerExtractor(Extractor):
     # ---------------------------------------------------------------- completeness
 
     def post_id(self, page: Page) -> str | None:
-        for expr in ('//meta[@itemprop="postId"]/@content', "//*[@data-post-id]/@data-post-id"):
-            for value in page.xpath(expr):
-                if value.strip().isdigit():
-                    return value.strip()
+        value = page.meta("postId")
+        if value and value.isdigit():
+            return value
+        for value in page.xpath("//*[@data-post-id]/@data-post-id"):
+            if value.strip().isdigit():
+                return value.strip()
         for href in page.xpath(
             '//link[contains(@href, "/comments/default")]/@href | //a[contains(@href, "/comments/default")]/@href'
         ):
@@ -312,34 +344,54 @@ class BloggerExtractor(Extractor):
                 return m.group(1)
         return None
 
-    def shown_count(self, region) -> int | None:
-        """The comment count in the region's heading ("8 comments:"), when it gives one."""
-        for h in region.xpath(".//h4 | .//h3 | .//h2")[:3]:
-            m = _COUNT.match(text_of(h))
-            if m:
-                try:
-                    return int(re.sub(r"[,.]", "", m.group(1)))
-                except ValueError:
-                    return None
-        return None
-
     def is_complete(self, page: Page, region, comments: list[Comment]) -> bool:
-        """False when the page shows that it does not hold the whole thread."""
+        """False when the page shows that it does not hold the whole thread: "Load more" not
+        hidden, a heading count ("8 comments:") above the comments found, comment pages."""
         if region is None:
             return True
-        loadmore = region.xpath(f".//div[{_has_class('loadmore')}]")
-        if any("hidden" not in (el.get("class") or "").split() for el in loadmore):
-            return False
-        shown = self.shown_count(region)
-        if shown is not None and shown > sum(1 for _ in _walk_flat(comments)):
-            return False
-        return not page.xpath('//a[contains(@href, "commentPage=")]')
+        shown = None
+        headings = 0
+        for el in region.iter("div", "a", "h2", "h3", "h4"):  # one walk for every signal
+            tag = el.tag
+            if tag == "a":
+                if "commentPage=" in (el.get("href") or ""):
+                    return False
+            elif tag == "div":
+                cls = (el.get("class") or "").split()
+                if "loadmore" in cls and "hidden" not in cls:
+                    return False
+            elif headings < 3:
+                headings += 1
+                m = _COUNT.match(text_of(el))
+                if m and shown is None:
+                    shown = int(re.sub(r"[,.]", "", m.group(1)) or 0)
+        return shown is None or shown <= sum(1 for _ in _walk_flat(comments))
 
 
 def _walk_flat(comments: list[Comment]):
     from threadkeep.model import walk
 
     return walk(comments)
+
+
+def _child_with_class(element, name: str):
+    """The first child element of `element` whose class list holds `name`."""
+    for child in element.iterchildren("*"):
+        cls = child.get("class")
+        if cls and name in cls.split():
+            return child
+    return None
+
+
+def _inside_class(element, name: str, stop) -> bool:
+    """Whether an ancestor of `element`, up to and including `stop`, has class `name`."""
+    for ancestor in element.iterancestors():
+        cls = ancestor.get("class")
+        if cls and name in cls.split():
+            return True
+        if ancestor is stop:
+            return False
+    return False
 
 
 def _is_permalink(href: str | None, cid: str) -> bool:
