@@ -22,7 +22,7 @@ from threadkeep.errors import ExtractError, InputError
 from threadkeep.model import Article, Author, Comment, ExternalComments
 from threadkeep.sanitize import clean_html, element_text
 
-MAX_PAGE_BYTES = 64 * 1024 * 1024
+MAX_PAGE_BYTES = 128 * 1024 * 1024  # characters: a 50,000-comment Blogger thread is about 100 MB
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _HTML_CLASSES = etree.ElementDefaultClassLookup(
     element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment, pi=lxml_html.HtmlProcessingInstruction

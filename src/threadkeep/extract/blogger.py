@@ -204,19 +204,14 @@ class BloggerExtractor(Extractor):
         # their ancestors in Python: XPath node sets of thousands of elements are slow in lxml.
         by_element: dict[object, Comment] = {}
         roots: list[Comment] = []
+        # element -> (its nearest enclosing comment, whether it is inside a sidebar widget), so
+        # that each <li> walks up only to the first ancestor already seen.
+        seen: dict[object, tuple[Comment | None, bool]] = {}
         for li in page.tree.iter("li"):  # document order: parents come before their replies
             cid = li.get("id") or ""
             if not (cid[:1] == "c" and cid[1:].isdigit() and "comment" in (li.get("class") or "").split()):
                 continue
-            parent = None
-            in_sidebar = False
-            for ancestor in li.iterancestors():
-                if parent is None and ancestor in by_element:
-                    parent = by_element[ancestor]
-                cls = ancestor.get("class")
-                if cls and ("sidebar" in cls or "widget-content" in cls):
-                    in_sidebar = True
-                    break
+            parent, in_sidebar = _enclosing(li, by_element, seen)
             if in_sidebar:
                 continue
             comment = self.threaded_comment(page, li)
@@ -372,6 +367,27 @@ def _walk_flat(comments: list[Comment]):
     from threadkeep.model import walk
 
     return walk(comments)
+
+
+def _enclosing(li, comments: dict, seen: dict) -> tuple[Comment | None, bool]:
+    """The comment enclosing `li` and whether `li` sits in a sidebar widget, memoised in `seen`."""
+    path = []
+    result: tuple[Comment | None, bool] = (None, False)
+    for ancestor in li.iterancestors():
+        if ancestor in comments:
+            result = (comments[ancestor], False)
+            break
+        if ancestor in seen:
+            result = seen[ancestor]
+            break
+        cls = ancestor.get("class")
+        if cls and ("sidebar" in cls or "widget-content" in cls):
+            result = (None, True)
+            break
+        path.append(ancestor)
+    for el in path:
+        seen[el] = result
+    return result
 
 
 def _child_with_class(element, name: str):
