@@ -31,7 +31,7 @@ from threadkeep.adapters import (
 from threadkeep.adapters.discourse import parse_topic_url
 from threadkeep.adapters.disqus import NOTE_NO_KEY
 from threadkeep.errors import ExtractError, FetchError
-from threadkeep.model import Thread
+from threadkeep.model import MAX_DEPTH, Thread
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 DISCOURSE_TOPIC = CORPUS / "other" / "try.discourse.org_topic57.json"
@@ -240,9 +240,11 @@ def test_hn_deep_tree_without_recursion() -> None:
         node["children"].append(child)
         node = child
     thread = thread_from_hn_item(root)
-    last = list(thread.all_comments())[-1]
-    assert last.depth == depth and last.id == str(depth + 1)
-    assert thread.stats()["max_depth"] == depth
+    comments = list(thread.all_comments())
+    # every comment kept, in order; nesting past MAX_DEPTH is flattened one level above it
+    assert [c.id for c in comments] == [str(i) for i in range(2, depth + 2)]
+    assert comments[MAX_DEPTH - 1].depth == MAX_DEPTH and comments[-1].depth == MAX_DEPTH
+    assert thread.stats()["max_depth"] == MAX_DEPTH
 
 
 @pytest.mark.parametrize(
@@ -407,7 +409,7 @@ def test_reddit_deep_tree_without_recursion() -> None:
         node = t1(f"d{i}", "u", f"level {i}", "t1_x", [node])
     post = {"kind": "t3", "data": {"id": "p", "title": "deep", "author": "u", "permalink": "/r/a/comments/p/deep/"}}
     thread = thread_from_reddit_listing([{"data": {"children": [post]}}, {"data": {"children": [node]}}])
-    assert thread.stats()["max_depth"] == depth and thread.stats()["comments"] == depth
+    assert thread.stats()["max_depth"] == MAX_DEPTH and thread.stats()["comments"] == depth
 
 
 # ---------------------------------------------------------------------- Discourse

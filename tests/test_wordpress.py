@@ -25,7 +25,7 @@ from threadkeep.extract.wordpress import (
     merge_comments,
     rest_api_url,
 )
-from threadkeep.model import Author, Comment, number_comments, walk
+from threadkeep.model import MAX_DEPTH, Author, Comment, number_comments, walk
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 pytestmark = pytest.mark.skipif(not (CORPUS / "MANIFEST.tsv").exists(), reason="shared corpus not beside the checkout")
@@ -300,7 +300,8 @@ def test_deep_nesting_has_no_recursion_limit():
     number_comments(comments)
     chain = list(walk(comments))
     assert len(chain) == len(nodes)
-    assert [c.depth for c in chain] == list(range(1, len(nodes) + 1))
+    # and the model keeps every one, nesting past MAX_DEPTH flattened one level above it
+    assert [c.depth for c in chain] == [min(i, MAX_DEPTH) for i in range(1, len(nodes) + 1)]
     # the innermost one may be cut by the parser's cap; every other one is whole
     assert all(c.text == f"text {c.id}" and c.author.name == f"u{c.id}" for c in chain[:-1])
 

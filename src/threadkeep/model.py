@@ -309,8 +309,32 @@ def walk(comments: list[Comment]) -> Iterator[Comment]:
         stack.extend(reversed(c.replies))
 
 
+MAX_DEPTH = 100  # the deepest level kept; deeper replies are kept, in order, one level above
+
+
+def cap_depth(comments: list[Comment], max_depth: int = MAX_DEPTH) -> None:
+    """Flatten what is nested deeper than max_depth into the replies of the ancestor one level up.
+
+    No real discussion nests a hundred levels, but a hostile page or API response can nest
+    thousands, and an archive must stay readable (JSON libraries and validators recurse per level).
+    Every comment is kept, in reading order."""
+    stack = [(c, 1) for c in comments]
+    while stack:
+        c, depth = stack.pop()
+        if depth >= max_depth - 1:
+            if any(r.replies for r in c.replies):
+                c.replies = list(walk(c.replies))
+                for r in c.replies:
+                    r.replies = []
+            continue
+        stack.extend((r, depth + 1) for r in c.replies)
+
+
 def number_comments(comments: list[Comment]) -> None:
-    """Give every comment its reader's number (1, 2, 2.1, …), parent_id and depth, by position."""
+    """Give every comment its reader's number (1, 2, 2.1, …), parent_id and depth, by position.
+
+    Nesting deeper than MAX_DEPTH is flattened first (see cap_depth)."""
+    cap_depth(comments)
     stack: list[tuple[list[Comment], str, str | None, int]] = [(comments, "", None, 1)]
     while stack:
         siblings, prefix, parent_id, depth = stack.pop()
