@@ -32,18 +32,9 @@ def read_source(path: str) -> bytes:
     """The bytes of a saved page: a file, or standard input for '-'."""
     if path == "-":
         return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"{path}: file too large ({size:,} bytes; limit {MAX_FILE_BYTES:,})")
-        return p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a page") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    from threadkeep.store import read_file
+
+    return read_file(path, "a page", limit=MAX_FILE_BYTES)
 
 
 _HTML_TAG = re.compile(

@@ -256,9 +256,14 @@ def _accepts(accept: str, content_type: str | None) -> bool:
     raise ValueError(f"unknown accept kind: {accept!r}")
 
 
-def _host_key(url: str) -> str:
+def host_key(url: str) -> str:
+    """scheme://host:port: what politeness (delays, robots.txt) is kept per."""
     parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    port = port or (443 if parts.scheme.lower() == "https" else 80)
     return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}:{port}"
 
 
@@ -432,7 +437,7 @@ class Fetcher:
     # -- robots.txt ------------------------------------------------------------------------------
 
     def _host(self, url: str) -> _Host:
-        key = _host_key(url)
+        key = host_key(url)
         with self._hosts_lock:
             host = self._hosts.get(key)
             if host is None:

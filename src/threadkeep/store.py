@@ -67,16 +67,24 @@ def check_archive(data: Any, name: str) -> None:
         raise ArchiveError(f"{name}: not a valid threadkeep archive: {errors[0]}{more}")
 
 
-def read_json(path: str | Path) -> Any:
+def read_file(path: str | Path, what: str, *, limit: int | None = None) -> bytes:
+    """A file's bytes, or one InputError line naming the file and the cause (`what` it should be)."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        if limit is not None and (size := path.stat().st_size) > limit:
+            raise InputError(f"{path}: file too large ({size:,} bytes; limit {limit:,})")
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not an archive") from None
+        raise InputError(f"{path}: is a directory, not {what}") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def read_json(path: str | Path) -> Any:
+    path = Path(path)
+    raw = read_file(path, "an archive")
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

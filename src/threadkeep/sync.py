@@ -49,9 +49,10 @@ from urllib.parse import urlsplit
 
 from threadkeep.archive import FetchOptions, NotModified, fetch_thread, now_iso, warc_path
 from threadkeep.errors import InputError, LockedError, ThreadkeepError
+from threadkeep.fetch import host_key
 from threadkeep.merge import Changes, merge, stamp_new
 from threadkeep.paths import archive_path, archive_stem, name_stem
-from threadkeep.store import load_archive, save_archive, write_atomic
+from threadkeep.store import load_archive, read_file, save_archive, write_atomic
 
 __all__ = [
     "LOCK_NAME",
@@ -103,14 +104,7 @@ def read_watchlist(path: str | Path) -> list[WatchEntry]:
     with `url` and optionally `comments` and `name`. Duplicate URLs are read once; two threads
     with one archive name are an error. Every error is an InputError naming the line or entry."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a watch list") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    raw = read_file(path, "a watch list")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -445,17 +439,6 @@ class SyncReport:
             "exit_code": self.exit_code,
             "results": [r.to_dict() for r in self.results],
         }
-
-
-def host_key(url: str) -> str:
-    """scheme://host:port, as the Fetcher keys its per-host politeness."""
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    port = port or (443 if parts.scheme.lower() == "https" else 80)
-    return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}:{port}"
 
 
 def sync(
