@@ -63,9 +63,184 @@ BLOCKING_IDS = {"sidebar", "secondary", "recentcomments", "recent-comments", "te
 BLOCKING_TAGS = {"template", "noscript", "textarea", "script", "style"}
 
 
-def _sel(*selectors: str) -> tuple[CSSSelector, ...]:
+_XML_WS = re.compile(r"[ \t\n\r]+")  # what XPath's normalize-space() splits on (str.split() splits on more)
+_COMPOUND = re.compile(r"([a-z][a-z0-9]*)?((?:\.[\w-]+|\[[\w-]+(?:[~^]?=[\w-]+)?\])*)")
+_PART = re.compile(r"\.([\w-]+)|\[([\w-]+)(?:([~^]?=)([\w-]+))?\]")
+
+
+def _tokens(value: str | None) -> set[str]:
+    """The whitespace-separated tokens of an attribute, as `~=` and `.class` see them."""
+    return set(_XML_WS.split(value)) if value else set()
+
+
+class _Compound:
+    """One compound selector (`tag.class[attr=value]`), matched the way its cssselect XPath does."""
+
+    __slots__ = ("attrs", "classes", "tag")
+
+    def __init__(self, text: str) -> None:
+        m = _COMPOUND.fullmatch(text)
+        if not m or not text:
+            raise ValueError(f"unsupported selector: {text!r}")
+        self.tag = m.group(1)
+        self.classes: tuple[str, ...] = ()
+        self.attrs: tuple[tuple[str, str | None, str | None], ...] = ()
+        for cls, name, op, value in _PART.findall(m.group(2)):
+            if cls:
+                self.classes += (cls,)
+            else:
+                self.attrs += ((name, op or None, value if op else None),)
+
+    def key(self) -> tuple[str, str]:
+        if self.classes:
+            return ("class", self.classes[0])
+        if self.tag:
+            return ("tag", self.tag)
+        return ("attr", self.attrs[0][0])
+
+    def matches(self, el, classes: set[str] | None = None) -> bool:
+        if self.tag is not None and el.tag != self.tag:
+            return False
+        if self.classes:
+            if classes is None:
+                classes = _tokens(el.get("class"))
+            if not classes.issuperset(self.classes):
+                return False
+        for name, op, value in self.attrs:
+            got = el.get(name)
+            if got is None:
+                return False
+            if op == "=" and got != value:
+                return False
+            if op == "^=" and not got.startswith(value):
+                return False
+            if op == "~=" and value not in _tokens(got):
+                return False
+        return True
+
+
+class _Sel:
+    """A CSS selector of descendant combinators (alternatives after commas), matched in Python.
+
+    `matches(el, scope)` is what `CSSSelector(text)(scope)` would say of an element of scope:
+    the ancestors a selector names must lie in scope (scope included). The selectors are few
+    and fixed, so one walk of a subtree answers all of them (see `_index`): lxml's XPath for
+    `.class` runs normalize-space on every element, once per selector.
+    """
+
+    __slots__ = ("alternatives", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.alternatives = tuple(
+            tuple(_Compound(c) for c in alt.split()) for alt in (a.strip() for a in text.split(","))
+        )
+        if not all(self.alternatives):
+            raise ValueError(f"unsupported selector: {text!r}")
+
+    def __repr__(self) -> str:
+        return f"_Sel({self.text!r})"
+
+    def matches(self, el, scope, classes: set[str] | None = None) -> bool:
+        for chain in self.alternatives:
+            if chain[-1].matches(el, classes) and (len(chain) == 1 or _ancestors_match(chain[:-1], el, scope)):
+                return True
+        return False
+
+    def __call__(self, scope) -> list:
+        """Every match in scope, in document order (as CSSSelector(text)(scope))."""
+        return _index([scope], (self,)).get(self, [])
+
+
+def _ancestors_match(chain: tuple[_Compound, ...], el, scope) -> bool:
+    """Whether ancestors of el, nearest first and none above scope, match chain from its end."""
+    i = len(chain) - 1
+    if el is scope:
+        return False
+    for anc in el.iterancestors():
+        if chain[i].matches(anc):
+            i -= 1
+            if i < 0:
+                return True
+        if anc is scope:
+            break
+    return False
+
+
+def _dispatch(selectors) -> dict[tuple[str, str], list[_Sel]]:
+    """The selectors by what an element must have for them to match (a class, a tag, an attribute)."""
+    table: dict[tuple[str, str], list[_Sel]] = {}
+    for sel in selectors:
+        for key in {chain[-1].key() for chain in sel.alternatives}:
+            table.setdefault(key, []).append(sel)
+    return table
+
+
+_DISPATCH_CACHE: dict[tuple, tuple] = {}
+
+
+def _index(roots: list, selectors, skip=None) -> dict[_Sel, list]:
+    """Every element of the roots (each with its descendants) each selector matches, in order.
+
+    One walk: per selector, the matches root by root, in document order, so the first is what
+    `_first` wants. Elements in `skip` are visited but not their descendants.
+    """
+    selectors = tuple(selectors)
+    cached = _DISPATCH_CACHE.get(selectors)
+    if cached is None:
+        table = _dispatch(selectors)
+        by_class = {k[1]: v for k, v in table.items() if k[0] == "class"}
+        by_tag = {k[1]: v for k, v in table.items() if k[0] == "tag"}
+        by_attr = {k[1]: v for k, v in table.items() if k[0] == "attr"}
+        cached = _DISPATCH_CACHE[selectors] = (by_class, by_tag, by_attr, {})
+    by_class, by_tag, by_attr, memos = cached  # memos: (tag, class attribute) -> (tokens, candidates)
+    if len(memos) > 4096:
+        memos.clear()
+    hits: dict[_Sel, list] = {}
+    for root in roots:
+        for el in _walk(root, skip) if skip else root.iter():
+            tag = el.tag
+            if not isinstance(tag, str):
+                continue
+            raw = el.get("class")
+            memo = memos.get((tag, raw))
+            if memo is None:
+                classes = set(_XML_WS.split(raw)) if raw else set()
+                found = list(by_tag.get(tag, ()))
+                for c in classes:
+                    found.extend(by_class.get(c, ()))
+                memo = memos[(tag, raw)] = (classes, tuple(dict.fromkeys(found)))
+            classes, cands = memo
+            if by_attr:
+                for name in el.keys():  # noqa: SIM118 (an element iterates its children)
+                    more = by_attr.get(name)
+                    if more:
+                        cands = tuple(dict.fromkeys((*cands, *more)))
+            for sel in cands:
+                if sel.matches(el, root, classes):
+                    hits.setdefault(sel, []).append(el)
+    return hits
+
+
+def _walk(root, skip: set):
+    """root and its descendants in document order, without the descendants of elements in skip."""
+    yield root
+    if root in skip:
+        return
+    stack = [iter(root)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        yield child
+        if child not in skip:
+            stack.append(iter(child))
+
+
+def _sel(*selectors: str) -> tuple[_Sel, ...]:
     """CSS selectors in order of preference, compiled once."""
-    return tuple(CSSSelector(s) for s in selectors)
+    return tuple(_Sel(s) for s in selectors)
 
 
 # Inside a comment's own markup, most specific first.
@@ -173,20 +348,34 @@ POST_PUBLISHED = _sel(
 POST_TITLE = _sel(".entry-title", ".post-title", "h1")
 POST_DATE_TEXT = _sel(".entry-date", ".post-date", ".posted-on", ".meta-date", ".published", ".postdate", ".date")
 POST_UPDATED = _sel("time.updated[datetime]", "[itemprop=dateModified][datetime]", "[itemprop=dateModified][content]")
-POST_LABELS = CSSSelector("a[rel~=tag], a[rel~=category]")
+POST_LABELS = _Sel("a[rel~=tag], a[rel~=category]")
+TIME_DATETIME = _sel("time[datetime]")
+_POST_SELECTORS = (
+    *POST_BODY,
+    *POST_AUTHOR,
+    *POST_PUBLISHED,
+    *POST_TITLE,
+    *POST_DATE_TEXT,
+    *POST_UPDATED,
+    POST_LABELS,
+    *TIME_DATETIME,
+)
 COMMENT_AREAS = (
     "#comments, .comments-area, #comments-area, .comments, #respond, .comment-respond, "
     ".commentlist, .comment-list, #disqus_thread"
 )
-COMMENT_NAV = _sel(
-    ".comment-navigation a[href]",
-    ".comments-pagination a[href]",
-    "#comment-nav-above a[href]",
-    "#comment-nav-below a[href]",
-    ".comment-nav a[href]",
-    ".navigation a[href]",
-    ".nav-links a[href]",
-    "a.page-numbers[href]",
+COMMENT_NAV = tuple(
+    CSSSelector(s)
+    for s in (
+        ".comment-navigation a[href]",
+        ".comments-pagination a[href]",
+        "#comment-nav-above a[href]",
+        "#comment-nav-below a[href]",
+        ".comment-nav a[href]",
+        ".navigation a[href]",
+        ".nav-links a[href]",
+        "a.page-numbers[href]",
+    )
 )
 OTHER_GENERATORS = (
     "blogger",
@@ -214,32 +403,41 @@ POST_ID_ATTR = re.compile(r"^post-(\d+)$")
 # ----------------------------------------------------------------------------- the extractor
 
 
+_GENERATOR_CASE = str.maketrans("GENERATOR", "generator")  # as XPath translate() would
+_WP_PATHS = ("/wp-json/", "/wp-content/", "/wp-includes/")
+
+
 class WordPressExtractor(Extractor):
     name = "wordpress"
 
     def matches(self, page: Page) -> bool:
+        # Walks by tag (lxml filters in C) rather than `//x[...]` queries: same answers, and a
+        # 10k-comment page is not scanned four times over.
         tree = page.tree
         generator = " ".join(
             (el.get("content") or "")
-            for el in tree.xpath('//meta[translate(@name,"GENERATOR","generator")="generator"]')
+            for el in tree.iter("meta")
+            if (el.get("name") or "").translate(_GENERATOR_CASE) == "generator"
         ).lower()
         if "wordpress" in generator:
             return True
         if any(other in generator for other in OTHER_GENERATORS):
             return False  # a forum or blog engine that merely shares a WordPress site's theme assets
-        if tree.xpath(
-            '//link[@rel="https://api.w.org/"] | //link[contains(@href,"/wp-json/")]'
-            ' | //link[contains(@href,"/wp-content/") or contains(@href,"/wp-includes/")]'
-            ' | //script[contains(@src,"/wp-content/") or contains(@src,"/wp-includes/")]'
-        ):
-            return True
+        for el in tree.iter("link", "script"):
+            if el.tag == "link":
+                href = el.get("href") or ""
+                if el.get("rel") == "https://api.w.org/" or any(p in href for p in _WP_PATHS):
+                    return True
+            elif any(p in (el.get("src") or "") for p in _WP_PATHS[1:]):
+                return True
         # The comment markup of Walker_Comment alone.
-        return bool(
-            tree.xpath(
-                '//li[starts-with(@id,"comment-") or starts-with(@id,"li-comment-")][contains(@class,"depth-")]'
-                ' | //a[contains(@class,"comment-reply-link")][contains(@href,"replytocom=")]'
-            )
-        )
+        for el in tree.iter("li", "a"):
+            if el.tag == "li":
+                if (el.get("id") or "").startswith(("comment-", "li-comment-")) and "depth-" in (el.get("class") or ""):
+                    return True
+            elif "comment-reply-link" in (el.get("class") or "") and "replytocom=" in (el.get("href") or ""):
+                return True
+        return False
 
     def extract(self, page: Page) -> Extraction:
         nodes = find_comment_nodes(page.tree)
@@ -275,6 +473,10 @@ class CommentNode:
     node_els: set = field(default_factory=set)  # shared: every comment's own element
 
 
+# Tags that may block, start or name a comment without an id or a class (see _start_node).
+_MAY_START = frozenset({"a", "li", *BLOCKING_TAGS})
+
+
 def find_comment_nodes(root) -> list[CommentNode]:
     """Every comment element of the page in document order, each with its parent (no recursion)."""
     nodes: list[CommentNode] = []
@@ -293,8 +495,15 @@ def find_comment_nodes(root) -> list[CommentNode]:
             continue
         tag = el.tag if isinstance(el.tag, str) else ""
         raw_class = el.get("class")
-        classes = frozenset(raw_class.split()) if raw_class else frozenset()
         el_id = el.get("id") or ""
+        if not el_id and tag not in _MAY_START and not (raw_class and "depth-" in raw_class):
+            # Neither starts nor names a comment (_start_node would say None): only blocking is left.
+            blocks = bool(raw_class) and not BLOCKING_CLASSES.isdisjoint(raw_class.split())
+            if blocks:
+                blocked += 1
+            path.append((el, False, blocks))
+            continue
+        classes = frozenset(raw_class.split()) if raw_class else frozenset()
         blocks = tag in BLOCKING_TAGS or bool(classes & BLOCKING_CLASSES) or el_id in BLOCKING_IDS
         started = False
         if blocks:
@@ -386,21 +595,25 @@ def own_roots(node: CommentNode) -> list:
     return roots
 
 
-def _first(roots: list, selectors: tuple[CSSSelector, ...]):
-    """The first element (by preference, then document order) the selectors find in the roots."""
+_COMMENT_SELECTORS = (*AUTHOR_NAME, *PINGBACK_LINK, *DATE_ATTR, *DATE_TEXT, *CONTENT, _Sel("a"))
+_ANCHOR = _COMMENT_SELECTORS[-1]
+
+
+def _first(hits: dict, selectors: tuple[_Sel, ...]):
+    """The first element (by preference, then root and document order) the selectors found."""
     for sel in selectors:
-        for root in roots:
-            found = sel(root)
-            if found:
-                return found[0]
+        found = hits.get(sel)
+        if found:
+            return found[0]
     return None
 
 
 def _comment_of(page: Page, node: CommentNode, article: Article) -> Comment:
     roots = own_roots(node)
+    hits = _index(roots, _COMMENT_SELECTORS)  # one walk answers every selector below
     cid = node.cid or f"wp-{id(node.el)}"
     # author
-    name_el = _first(roots, AUTHOR_NAME)
+    name_el = _first(hits, AUTHOR_NAME)
     name = _author_text(name_el)
     url = None
     if name_el is not None:
@@ -408,43 +621,37 @@ def _comment_of(page: Page, node: CommentNode, article: Article) -> Comment:
         if link is not None and not (link.get("href") or "").startswith("#"):
             url = page.absolute(link.get("href"))
     if not name and node.kind != "comment":
-        link = _first(roots, PINGBACK_LINK)
+        link = _first(hits, PINGBACK_LINK)
         if link is not None:
             name, url = text_of(link) or None, page.absolute(link.get("href"))
     is_post_author = "bypostauthor" in node.classes or same_name(name, article.author.name)
     # date
     published = None
-    date_el = _first(roots, DATE_ATTR)
+    date_el = _first(hits, DATE_ATTR)
     if date_el is not None:
         published = parse_date(date_el.get("datetime") or date_el.get("title") or date_el.get("content"))
     if published is None:
         for sel in DATE_TEXT:
-            for root in roots:
-                for el in sel(root):
-                    published = parse_date(el.get("title")) if el.get("title") else None
-                    published = published or displayed_date(text_of(el))
-                    if published:
-                        break
+            for el in hits.get(sel, ()):
+                published = parse_date(el.get("title")) if el.get("title") else None
+                published = published or displayed_date(text_of(el))
                 if published:
                     break
             if published:
                 break
     # permalink
     permalink = None
-    for root in roots:
-        for a in root.iter("a"):
-            href = a.get("href") or ""
-            if href.endswith(f"#comment-{cid}") and "replytocom=" not in href:
-                base = page.url or article.url
-                permalink = urljoin(base, href.strip()) if base else href.strip()
-                break
-        if permalink:
+    for a in hits.get(_ANCHOR, ()):
+        href = a.get("href") or ""
+        if href.endswith(f"#comment-{cid}") and "replytocom=" not in href:
+            base = page.url or article.url
+            permalink = urljoin(base, href.strip()) if base else href.strip()
             break
     if permalink is None and node.cid:
         base = article.url or page.url
         permalink = f"{base.split('#')[0]}#comment-{cid}" if base else f"#comment-{cid}"
     # text
-    html, text = _comment_content(node, roots)
+    html, text = _comment_content(node, roots, _first(hits, CONTENT))
     kind = node.kind
     if kind == "comment" and re.match(r"(?i)^(pingback|trackback)\s*:", text):
         kind = text.split(":", 1)[0].strip().lower()
@@ -474,14 +681,13 @@ def _author_text(el) -> str | None:
     return name or None
 
 
-def _comment_content(node: CommentNode, roots: list) -> tuple[str, str]:
+def _comment_content(node: CommentNode, roots: list, el) -> tuple[str, str]:
     """HTML and text of a comment without its author, meta, reply and like markup.
 
     The content element (`.comment-content`, `.comment-text`, `.comment-body`, ...) when there
     is one, else all of the comment's own markup. Blocks left wordless are dropped, unless that
-    leaves nothing (a comment of only "????" is still a comment).
+    leaves nothing (a comment of only "????" is still a comment). el: the content element.
     """
-    el = _first(roots, CONTENT)
     html, text = content(_content_box(node, roots, el, drop_empty=True))
     if not text:
         html, text = content(_content_box(node, roots, el, drop_empty=False))
@@ -717,7 +923,8 @@ def _post_element(page: Page, post_id: str | None):
     """The element of the post itself (`#post-ID`, `.post-ID`), when the page marks it."""
     if post_id:
         found = page.xpath(
-            f'//*[@id="post-{post_id}"] | //*[contains(concat(" ", normalize-space(@class), " "), " post-{post_id} ")]'
+            f'descendant-or-self::*[@id="post-{post_id}" or (@class and contains(@class, "post-{post_id}")'
+            f' and contains(concat(" ", normalize-space(@class), " "), " post-{post_id} "))]'
         )
         if found:
             return found[0]
@@ -739,11 +946,30 @@ def _outside(el, stop_elements: set) -> bool:
     return True
 
 
-def _post_body(scope, stop: set, *, min_text: int):
+class _PostIndex:
+    """The post selectors' matches in a scope (the post, the page), outside the comments.
+
+    One walk per scope, which skips the inside of every comment: what is in a comment is never
+    the post's (`_outside` says no to it), and on a big thread it is nearly all of the page.
+    """
+
+    def __init__(self, stop: set) -> None:
+        self.stop = stop
+        self.by_scope: dict = {}
+
+    def __call__(self, scope, sel: _Sel) -> list:
+        hits = self.by_scope.get(scope)
+        if hits is None:
+            hits = self.by_scope[scope] = _index([scope], _POST_SELECTORS, skip=self.stop)
+        return hits.get(sel, [])
+
+
+def _post_body(scope, stop: set, *, min_text: int, find: _PostIndex | None = None):
     """The post's content element: by the first selector that matches, the one with most text."""
+    find = find or _PostIndex(stop)
     for sel in POST_BODY:
         best, best_len = None, -1
-        for el in sel(scope):
+        for el in find(scope, sel):
             if el in stop or not _outside(el, stop):
                 continue
             n = len(el.text_content())
@@ -765,10 +991,11 @@ def _post_of(body):
     return None
 
 
-def _first_outside(scopes: list, selectors: tuple[CSSSelector, ...], stop: set, *, with_text: bool = False):
+def _first_outside(scopes: list, selectors: tuple[_Sel, ...], find: _PostIndex, *, with_text: bool = False):
+    stop = find.stop
     for scope in scopes:
         for sel in selectors:
-            for el in sel(scope):
+            for el in find(scope, sel):
                 if (not with_text or text_of(el)) and _outside(el, stop):
                     return el
     return None
@@ -796,10 +1023,11 @@ def post_article(page: Page, post_id: str | None, nodes: list[CommentNode]) -> t
     """The article's metadata and body element, from the post's own markup (#post-ID), then metas."""
     metas = _page_metas(page)
     comment_els = {n.el for n in nodes}
+    find = _PostIndex(comment_els)
     post = _post_element(page, post_id)
-    body = _post_body(post, comment_els, min_text=1) if post is not None else None
+    body = _post_body(post, comment_els, min_text=1, find=find) if post is not None else None
     if body is None:
-        body = _post_body(page.tree, comment_els, min_text=100)
+        body = _post_body(page.tree, comment_els, min_text=100, find=find)
     if body is None:
         body = generic_article(page)[1]
     elif post is None:
@@ -813,11 +1041,11 @@ def post_article(page: Page, post_id: str | None, nodes: list[CommentNode]) -> t
     # title
     title = _meta(metas, "og:title", "twitter:title")
     if not title:
-        el = _first_outside(scopes, POST_TITLE, comment_els, with_text=True)
+        el = _first_outside(scopes, POST_TITLE, find, with_text=True)
         title = text_of(el) if el is not None else text_of(page.tree.find(".//title"))
     # author: the post's byline, else a meta that is a name (not a profile URL)
     author = make_author(None)
-    author_el = _first_outside(scopes, POST_AUTHOR, comment_els, with_text=True)
+    author_el = _first_outside(scopes, POST_AUTHOR, find, with_text=True)
     if author_el is not None:
         link = author_el if author_el.tag == "a" else next(iter(author_el.iter("a")), None)
         name = re.sub(r"(?i)^(by|von|par|por|di)\s+", "", text_of(author_el))
@@ -829,21 +1057,21 @@ def post_article(page: Page, post_id: str | None, nodes: list[CommentNode]) -> t
     # dates: metas, else the post's time elements, else its displayed date
     published = parse_date(_meta(metas, "article:published_time", "datePublished", "dc.date", "date"))
     if published is None:
-        el = _first_outside(scopes, POST_PUBLISHED, comment_els)
+        el = _first_outside(scopes, POST_PUBLISHED, find)
         if el is None and post is not None:  # any time element of the post itself
-            el = _first_outside([post], _sel("time[datetime]"), comment_els)
+            el = _first_outside([post], TIME_DATETIME, find)
         if el is not None:
             published = parse_date(el.get("datetime") or el.get("content") or el.get("title"))
         else:
-            el = _first_outside(scopes, POST_DATE_TEXT, comment_els, with_text=True)
+            el = _first_outside(scopes, POST_DATE_TEXT, find, with_text=True)
             published = displayed_date(text_of(el)) if el is not None else None
     updated = parse_date(_meta(metas, "article:modified_time", "dateModified", "og:updated_time"))
     if updated is None:
-        el = _first_outside(scopes, POST_UPDATED, comment_els)
+        el = _first_outside(scopes, POST_UPDATED, find)
         updated = parse_date(el.get("datetime") or el.get("content")) if el is not None else None
     # labels: the post's tags and categories
     labels: list[str] = []
-    for a in POST_LABELS(post if post is not None else page.tree):
+    for a in find(post if post is not None else page.tree, POST_LABELS):
         label = text_of(a)
         if label and label not in labels and _outside(a, comment_els):
             labels.append(label)
@@ -874,6 +1102,19 @@ def _post_base(url: str) -> str:
     return f"{parts.netloc.lower()}{path.rstrip('/')}"
 
 
+def _paging_hrefs(page: Page) -> list[str]:
+    """The hrefs of the page's links that name a comment page, as written.
+
+    Tested before urljoin: a link without `comment-page-` or `cpage=` of its own can only get
+    one from the page's URL, which names this page's number (a link that is skipped anyway).
+    """
+    return [
+        href
+        for a in page.tree.iter("a")
+        if (href := a.get("href")) is not None and ("comment-page-" in href or "cpage=" in href)
+    ]
+
+
 def comment_page_urls(page: Page) -> list[str]:
     """The other comment pages of this post linked from the page: absolute, by page number, once each."""
     own = page.url or ""
@@ -885,8 +1126,8 @@ def comment_page_urls(page: Page) -> list[str]:
     current = _comment_page_no(own or canonical or "")
     seen: dict[str, int] = {}
     order: list[str] = []
-    for a in page.xpath("//a[@href]"):
-        href = page.absolute(a.get("href"))
+    for raw in _paging_hrefs(page):
+        href = page.absolute(raw)
         if not href:
             continue
         number = _comment_page_no(href)
@@ -911,6 +1152,8 @@ def has_comment_paging(page: Page) -> bool:
     """Whether the page shows that its thread goes on on other comment pages."""
     if comment_page_urls(page):
         return True
+    if not any(_comment_page_no(href) is not None for href in _paging_hrefs(page)):
+        return False  # no link anywhere names a comment page (the selectors below look for one)
     for area in page.css("#comments, .comments-area, #comments-area"):
         for sel in COMMENT_NAV:
             for a in sel(area):
