@@ -464,5 +464,6 @@ def test_merge_survives_parent_cycles_and_deep_chains():
     chain = [_rest(i, i - 1, "U", f"2024-01-01T00:00:{i % 60:02d}", f"<p>{i}</p>") for i in range(1, n + 1)]
     deep = comments_from_rest(chain)
     merged = merge_comments([], deep)
+    assert [c.id for c in walk(merged)] == [str(i) for i in range(1, n + 1)]  # the whole chain, in order
     number_comments(merged)
-    assert max(c.depth for c in walk(merged)) == n
+    assert max(c.depth for c in walk(merged)) == MAX_DEPTH  # nesting past the cap is flattened
