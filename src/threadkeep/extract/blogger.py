@@ -76,15 +76,22 @@ class BloggerExtractor(Extractor):
         gen = page.meta("generator")
         if gen and GENERATOR.search(gen):
             return True
-        tree = page.tree
-        # Blogger's own markup: the Blog widget, its feeds, or the classic comment block.
-        if tree.xpath('//link[contains(@href, "blogger.com/feeds/") or contains(@href, "blogger.com/static/")]'):
-            return True
-        if tree.xpath(f'//div[{_has_class("comment-thread")}]//ol[@id="top-ra"]'):
-            return True
-        return bool(
-            tree.xpath('//dl[@id="comments-block"]')
-            and tree.xpath('//a[contains(@href, "blogger.com/")] | //script[contains(@src, "blogger.com/")]')
+        # Blogger's feeds and style sheets in the <head> (small: a walk, not a page-wide query)
+        head = page.tree.find("head")
+        if head is not None:
+            for el in head.iter("link"):
+                href = el.get("href") or ""
+                if "blogger.com/feeds/" in href or "blogger.com/static/" in href:
+                    return True
+        # Blogger's comment markup (templates whose <head> is gone: saved or re-served pages),
+        # found in one page-wide scan.
+        marker = next(iter(page.xpath('//*[@id="top-ra" or @id="comments-block"]')), None)
+        if marker is None:
+            return False
+        if marker.get("id") == "top-ra":
+            return marker.tag == "ol" and marker.xpath(f"ancestor::div[{_has_class('comment-thread')}]") != []
+        return marker.tag == "dl" and bool(
+            page.xpath('//a[contains(@href, "blogger.com/")] | //script[contains(@src, "blogger.com/")]')
         )
 
     def extract(self, page: Page) -> Extraction:
