@@ -645,7 +645,9 @@ def _comment_of(page: Page, node: CommentNode, article: Article) -> Comment:
         href = a.get("href") or ""
         if href.endswith(f"#comment-{cid}") and "replytocom=" not in href:
             base = page.url or article.url
-            permalink = urljoin(base, href.strip()) if base else href.strip()
+            href = href.strip()
+            absolute = href.startswith(("https://", "http://")) and "/." not in href
+            permalink = urljoin(base, href) if base and not absolute else href
             break
     if permalink is None and node.cid:
         base = article.url or page.url
@@ -700,6 +702,8 @@ def _comment_content(node: CommentNode, roots: list, el) -> tuple[str, str]:
 
 
 def _content_box(node: CommentNode, roots: list, el, *, drop_empty: bool):
+    if el is not None and not _needs_cleaning(el, drop_empty=drop_empty):
+        return el  # nothing to take out: read it where it is (content() changes nothing)
     if el is not None:
         box = copy.deepcopy(el)
         box.tail = None
@@ -712,6 +716,28 @@ def _content_box(node: CommentNode, roots: list, el, *, drop_empty: bool):
     if drop_empty:
         _drop_empty(box)
     return box
+
+
+def _needs_cleaning(el, *, drop_empty: bool) -> bool:
+    """Whether a content element holds noise (or, with drop_empty, a wordless block) to take out."""
+    for d in el.iterdescendants():
+        tag = d.tag
+        if not isinstance(tag, str):
+            continue
+        raw = d.get("class")
+        if tag in NOISE_TAGS or (raw and not NOISE_CLASSES.isdisjoint(raw.split())):
+            return True
+        if (
+            drop_empty
+            and tag in _EMPTY_CANDIDATES
+            and not _WORD.search(d.text_content())
+            and next(d.iter("img"), None) is None
+        ):
+            return True
+    return False
+
+
+_EMPTY_CANDIDATES = frozenset({"p", "div", "span", "header", "footer", "aside", "section"})
 
 
 def _drop(el) -> None:
