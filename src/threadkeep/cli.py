@@ -96,6 +96,30 @@ OutputOpt = Annotated[
 ]
 DepthOpt = Annotated[int | None, typer.Option("--depth", min=1, help="Show comments down to this depth only.")]
 NoArticleOpt = Annotated[bool, typer.Option("--no-article", help="Leave out the article and abstract panels.")]
+CommentsOpt = Annotated[
+    CommentsSource, typer.Option("--comments", help="Where comments come from: the page, the feed, or auto.")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+NoWarcOpt = Annotated[bool, typer.Option("--no-warc", help="Do not keep the raw capture (WARC) beside archives.")]
+IgnoreRobotsOpt = Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")]
+TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0.1, help="Read timeout in seconds.")]
+DelayOpt = Annotated[float, typer.Option("--delay", min=0.0, help="Minimum seconds between requests to a host.")]
+DisqusOpt = Annotated[str | None, typer.Option("--disqus-key", envvar="THREADKEEP_DISQUS_KEY", help="Disqus API key.")]
+
+
+def _fetch_options(*, comments: str = "auto", ignore_robots: bool, timeout: float, delay: float, disqus_key, **more):
+    """The fetch settings that fetch, update and sync share, from their options."""
+    from threadkeep.archive import FetchOptions
+
+    return FetchOptions(
+        comments=comments,
+        respect_robots=not ignore_robots,
+        read_timeout=timeout,
+        min_delay=delay,
+        disqus_key=disqus_key,
+        on_event=_progress_printer(),
+        **more,
+    )
 
 
 @app.command()
@@ -106,16 +130,12 @@ def fetch(
     url: Annotated[
         str | None, typer.Option("--url", help="Where a saved page came from (recorded in the archive).")
     ] = None,
-    comments: Annotated[
-        CommentsSource, typer.Option("--comments", help="Where comments come from: the page, the feed, or auto.")
-    ] = CommentsSource.auto,
-    no_warc: Annotated[bool, typer.Option("--no-warc", help="Do not keep the raw capture (WARC) beside -o.")] = False,
-    ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")] = False,
-    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Read timeout in seconds.")] = 30.0,
-    delay: Annotated[float, typer.Option("--delay", min=0.0, help="Minimum seconds between requests to a host.")] = 1.0,
-    disqus_key: Annotated[
-        str | None, typer.Option("--disqus-key", envvar="THREADKEEP_DISQUS_KEY", help="Disqus API key.")
-    ] = None,
+    comments: CommentsOpt = CommentsSource.auto,
+    no_warc: NoWarcOpt = False,
+    ignore_robots: IgnoreRobotsOpt = False,
+    timeout: TimeoutOpt = 30.0,
+    delay: DelayOpt = 1.0,
+    disqus_key: DisqusOpt = None,
     depth: DepthOpt = None,
     no_article: NoArticleOpt = False,
 ) -> None:
@@ -124,21 +144,17 @@ def fetch(
 
     if archive.is_url(source):
         with _progress_bar() as on_progress:
-            thread = archive.archive_url(
-                source,
-                options=archive.FetchOptions(
-                    comments=comments.value,
-                    warc_path=None
-                    if (no_warc or output is None or fmt is not Format.json)
-                    else archive.warc_path(output),
-                    respect_robots=not ignore_robots,
-                    read_timeout=timeout,
-                    min_delay=delay,
-                    disqus_key=disqus_key,
-                    on_event=_progress_printer(),
-                    on_progress=on_progress,
-                ),
+            warc = None if (no_warc or output is None or fmt is not Format.json) else archive.warc_path(output)
+            options = _fetch_options(
+                comments=comments.value,
+                ignore_robots=ignore_robots,
+                timeout=timeout,
+                delay=delay,
+                disqus_key=disqus_key,
+                warc_path=warc,
+                on_progress=on_progress,
             )
+            thread = archive.archive_url(source, options=options)
     else:
         thread = archive.archive_file(source, url)
     from threadkeep.merge import stamp_new
@@ -176,9 +192,7 @@ def export(
 def reextract(
     archive_path: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive with its .warc.gz beside it.")],
     output: OutputOpt = None,
-    comments: Annotated[
-        CommentsSource, typer.Option("--comments", help="Where comments come from: the page, the feed, or auto.")
-    ] = CommentsSource.auto,
+    comments: CommentsOpt = CommentsSource.auto,
 ) -> None:
     """Rebuild an archive from its raw capture (WARC) with today's extractors; no network."""
     from threadkeep import archive
@@ -197,20 +211,10 @@ def schema() -> None:
     sys.stdout.write(json.dumps(archive_schema(), indent=2, ensure_ascii=False) + "\n")
 
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
-NoWarcOpt = Annotated[bool, typer.Option("--no-warc", help="Do not keep the raw capture (WARC) beside archives.")]
-IgnoreRobotsOpt = Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")]
-TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0.1, help="Read timeout in seconds.")]
-DelayOpt = Annotated[float, typer.Option("--delay", min=0.0, help="Minimum seconds between requests to a host.")]
-DisqusOpt = Annotated[str | None, typer.Option("--disqus-key", envvar="THREADKEEP_DISQUS_KEY", help="Disqus API key.")]
-
-
 @app.command()
 def update(
     archive_path: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive (JSON) fetched from a URL.")],
-    comments: Annotated[
-        CommentsSource, typer.Option("--comments", help="Where comments come from: the page, the feed, or auto.")
-    ] = CommentsSource.auto,
+    comments: CommentsOpt = CommentsSource.auto,
     no_warc: NoWarcOpt = False,
     ignore_robots: IgnoreRobotsOpt = False,
     timeout: TimeoutOpt = 30.0,
@@ -221,18 +225,12 @@ def update(
     """Re-fetch an archive's source and merge: new comments added, edits and removals kept (never lost)."""
     import json
 
-    from threadkeep import archive
     from threadkeep.sync import update_archive
 
     result = update_archive(
         archive_path,
-        archive.FetchOptions(
-            comments=comments.value,
-            respect_robots=not ignore_robots,
-            read_timeout=timeout,
-            min_delay=delay,
-            disqus_key=disqus_key,
-            on_event=_progress_printer(),
+        _fetch_options(
+            comments=comments.value, ignore_robots=ignore_robots, timeout=timeout, delay=delay, disqus_key=disqus_key
         ),
         keep_warc=not no_warc,
     )
@@ -257,18 +255,11 @@ def sync(
     """Bring every thread of a watch list up to date in DIR. Exit 0: all checked; 1: some failed; 3: DIR locked."""
     import json
 
-    from threadkeep import archive
     from threadkeep import sync as syncing
 
     entries = syncing.read_watchlist(watchlist)
     options = syncing.SyncOptions(
-        archive.FetchOptions(
-            respect_robots=not ignore_robots,
-            read_timeout=timeout,
-            min_delay=delay,
-            disqus_key=disqus_key,
-            on_event=_progress_printer(),
-        ),
+        _fetch_options(ignore_robots=ignore_robots, timeout=timeout, delay=delay, disqus_key=disqus_key),
         keep_warc=not no_warc,
         jobs=jobs,
     )
