@@ -27,6 +27,10 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+# Reported, not yet fixed (docs/security.md, "Open problems"): counted, so the run goes on to find
+# others; --stop-on-known makes them failures again.
+KNOWN_BUGS = (ValueError,)  # lxml: "All strings must be XML compatible" when an extractor edits a tree
+
 
 def main(argv: list[str] | None = None) -> int:
     import test_properties as tp
@@ -39,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", choices=["pages", "seed", "terminal", "markdown", "html", "names"], action="append", default=None
     )
+    parser.add_argument("--stop-on-known", action="store_true", help="treat the known, reported bugs as failures too")
     args = parser.parse_args(argv)
 
     outcomes: collections.Counter[str] = collections.Counter()
@@ -54,6 +59,11 @@ def main(argv: list[str] | None = None) -> int:
             outcomes["ThreadkeepError"] += 1
             errors[type(exc).__name__ + ": " + str(exc)[:70]] += 1
             return
+        except KNOWN_BUGS as exc:
+            if not args.stop_on_known and "XML compatible" in str(exc):
+                outcomes["known bug: control character in a tree edit (see docs/security.md)"] += 1
+                return
+            raise
         tp.check_thread(thread)
         outcomes["archive"] += 1
         outcomes["archive with comments"] += bool(thread.comments)

@@ -77,13 +77,23 @@ def no_surrogates(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
 
 
+def xml_safe(text: str) -> str:
+    """Text lxml can hold and edit: no lone surrogate, no terminal escape sequence, none of the C0
+    controls XML forbids (tab, newline and CR stay). lxml's parser keeps "\x01" or ESC
+    in a tree, but assigning such text from Python (`drop_tree()` joining a tail) raises
+    ValueError: pages are made XML-safe before they are parsed."""
+    if text.isascii() and not _XML_INCOMPATIBLE.search(text):
+        return text
+    return _XML_INCOMPATIBLE.sub("", _ESCAPE_SEQ.sub("", no_surrogates(text)))
+
+
 def clean_html(fragment: str) -> str:
     """Sanitize an HTML fragment with the allow-list; never raises on odd input."""
     if not fragment:
         return ""
     # Terminal escape sequences and the C0 controls XML cannot hold go before parsing: stored
     # HTML must parse as XHTML too (lxml refuses "\x1b"), and carries nothing for a terminal.
-    fragment = _XML_INCOMPATIBLE.sub("", _ESCAPE_SEQ.sub("", no_surrogates(fragment)))
+    fragment = xml_safe(fragment)
     return _cleaner().clean(fragment).strip()
 
 
