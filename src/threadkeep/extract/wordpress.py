@@ -672,15 +672,19 @@ def _comment_of(page: Page, node: CommentNode, article: Article) -> Comment:
 def _author_text(el) -> str | None:
     if el is None:
         return None
-    if AUTHOR_NOISE(el):
+    # Without children only el itself could be noise, and it is never dropped: nothing to copy.
+    if len(el) and AUTHOR_NOISE(el):
         el = copy.deepcopy(el)
         el.tail = None
         for junk in AUTHOR_NOISE(el):
             if junk is not el:
                 _drop(junk)
     name = squash(el.text_content())
-    name = re.sub(r"\s*(says|sagt|dit|dice|schreibt|wrote|écrit)\s*:?\s*$", "", name, flags=re.I)
+    name = _SAYS.sub("", name)
     return name or None
+
+
+_SAYS = re.compile(r"\s*(says|sagt|dit|dice|schreibt|wrote|écrit)\s*:?\s*$", re.I)
 
 
 def _comment_content(node: CommentNode, roots: list, el) -> tuple[str, str]:
@@ -870,6 +874,20 @@ _EN_MONTHS = [
     "November",
     "December",
 ]
+_MONTH_NO = {n.lower()[:3]: i for i, n in enumerate(_EN_MONTHS, 1)}
+# A whole word (a run of letters) that may be a month name of _MONTHS: re.I matches every word whose
+# lower() is one (and maybe more); _month_word looks the word up exactly as it is lowered.
+_MONTH_WORD = re.compile(
+    r"(?<![^\W\d_])(?:" + "|".join(re.escape(k) for k in sorted(_MONTHS, key=len, reverse=True)) + r")(?![^\W\d_])",
+    re.I,
+)
+
+
+def _month_word(m: re.Match) -> str:
+    word = m.group(0)
+    return _MONTHS.get(word.lower(), word)
+
+
 _MONTH_RE = r"(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _TIME_RE = (
     r"(?:\s*(?:,|at|um|à|a las|alle|om|às|-|—|–|@)?\s*"
@@ -888,17 +906,20 @@ def displayed_date(text: str | None) -> str | None:
     10:31 pm", "八月 26, 2016 - 3:57 下午"); None unless a day, a month and a year are all there."""
     if not text:
         return None
-    for i, cjk in enumerate(_CJK_MONTHS):
-        text = text.replace(cjk, _EN_MONTHS[11 - i] + " ")
-    text = text.replace("下午", " pm").replace("上午", " am")
-    text = re.sub(r"[^\W\d_]+", lambda m: _MONTHS.get(m.group(0).lower(), m.group(0)), text)
+    if not text.isascii():  # the CJK names and 下午/上午 are not ASCII
+        for i, cjk in enumerate(_CJK_MONTHS):
+            text = text.replace(cjk, _EN_MONTHS[11 - i] + " ")
+        text = text.replace("下午", " pm").replace("上午", " am")
+    text = _MONTH_WORD.sub(_month_word, text)
     for pattern in _DATE_PATTERNS:
         m = pattern.search(text)
         if not m:
             continue
         g = m.groupdict()
         if g.get("month"):
-            month = next(i for i, n in enumerate(_EN_MONTHS, 1) if n.lower().startswith(g["month"].lower()[:3]))
+            month = _MONTH_NO.get(g["month"].lower()[:3])
+            if month is None:  # not an English month's first three letters after all (re.I is wider than lower())
+                month = next(i for i, n in enumerate(_EN_MONTHS, 1) if n.lower().startswith(g["month"].lower()[:3]))
         else:
             month = int(g["mon"])
         hour, minute = int(g["hour"] or 0), int(g["minute"] or 0)
@@ -920,40 +941,57 @@ def displayed_date(text: str | None) -> str | None:
 
 def find_post_id(page: Page) -> str | None:
     """The post's id: the shortlink ?p=ID, the body class postid-ID, the article id post-ID, the form."""
-    for el in page.xpath('//link[@rel="shortlink"][@href]'):
-        m = SHORTLINK_P.search(el.get("href") or "")
+    # Tag walks (lxml filters by tag in C, and a walk stops at its answer) in the order and with
+    # the tests of the `//link[@rel="shortlink"][@href]`, `//body[@class]`, ... queries they replace.
+    tree = page.tree
+    for el in tree.iter("link"):
+        if el.get("rel") == "shortlink" and el.get("href") is not None:
+            m = SHORTLINK_P.search(el.get("href"))
+            if m:
+                return m.group(1)
+    for el in tree.iter("body"):
+        raw = el.get("class")
+        if raw is not None:
+            m = POSTID_CLASS.search(raw)
+            if m:
+                return m.group(1)
+    for el in tree.iter("input"):
+        if el.get("name") == "comment_post_ID" and el.get("value") is not None:
+            value = el.get("value").strip()
+            if value.isdigit():
+                return value
+    # //article[starts-with(@id,"post-")] | //div[starts-with(@id,"post-")][contains(@class,"hentry")]
+    for el in tree.iter("article", "div"):
+        el_id = el.get("id")
+        if el_id is None or not el_id.startswith("post-"):
+            continue
+        if el.tag == "div" and "hentry" not in (el.get("class") or ""):
+            continue
+        m = POST_ID_ATTR.match(el_id)
         if m:
             return m.group(1)
-    for el in page.xpath("//body[@class]"):
-        m = POSTID_CLASS.search(el.get("class") or "")
-        if m:
-            return m.group(1)
-    for el in page.xpath('//input[@name="comment_post_ID"][@value]'):
-        value = (el.get("value") or "").strip()
-        if value.isdigit():
-            return value
-    for el in page.xpath(
-        '//article[starts-with(@id,"post-")] | //div[starts-with(@id,"post-")][contains(@class,"hentry")]'
-    ):
-        m = POST_ID_ATTR.match(el.get("id") or "")
-        if m:
-            return m.group(1)
-    for el in page.xpath("//a[@data-postid]"):
-        value = el.get("data-postid") or ""
-        if value.isdigit():
+    for el in tree.iter("a"):
+        value = el.get("data-postid")
+        if value is not None and value.isdigit():
             return value
     return None
 
 
 def _post_element(page: Page, post_id: str | None):
     """The element of the post itself (`#post-ID`, `.post-ID`), when the page marks it."""
+    # The first element, in document order, of `descendant-or-self::*[@id="post-ID" or (@class and
+    # contains(concat(" ", normalize-space(@class), " "), " post-ID "))]`: a walk that stops there
+    # (the post comes before its comments, which are most of a big page).
     if post_id:
-        found = page.xpath(
-            f'descendant-or-self::*[@id="post-{post_id}" or (@class and contains(@class, "post-{post_id}")'
-            f' and contains(concat(" ", normalize-space(@class), " "), " post-{post_id} "))]'
-        )
-        if found:
-            return found[0]
+        name = f"post-{post_id}"
+        for el in page.tree.iter():
+            if not isinstance(el.tag, str):
+                continue
+            if el.get("id") == name:
+                return el
+            raw = el.get("class")
+            if raw and name in raw and name in _XML_WS.split(raw):
+                return el
     return None
 
 
@@ -1143,16 +1181,22 @@ def _paging_hrefs(page: Page) -> list[str]:
 
 def comment_page_urls(page: Page) -> list[str]:
     """The other comment pages of this post linked from the page: absolute, by page number, once each."""
+    return _comment_page_urls(page, _paging_hrefs(page))
+
+
+def _comment_page_urls(page: Page, hrefs: list[str]) -> list[str]:
+    """comment_page_urls() from the page's paging hrefs (`_paging_hrefs`)."""
     own = page.url or ""
     canonical = None
-    for el in page.xpath('//link[@rel="canonical"][@href]'):
-        canonical = page.absolute(el.get("href"))
-        break
+    for el in page.tree.iter("link"):  # the first //link[@rel="canonical"][@href]
+        if el.get("rel") == "canonical" and el.get("href") is not None:
+            canonical = page.absolute(el.get("href"))
+            break
     bases = {_post_base(u) for u in (own, canonical) if u}
     current = _comment_page_no(own or canonical or "")
     seen: dict[str, int] = {}
     order: list[str] = []
-    for raw in _paging_hrefs(page):
+    for raw in hrefs:
         href = page.absolute(raw)
         if not href:
             continue
@@ -1176,9 +1220,10 @@ def comment_page_urls(page: Page) -> list[str]:
 
 def has_comment_paging(page: Page) -> bool:
     """Whether the page shows that its thread goes on on other comment pages."""
-    if comment_page_urls(page):
+    hrefs = _paging_hrefs(page)
+    if _comment_page_urls(page, hrefs):
         return True
-    if not any(_comment_page_no(href) is not None for href in _paging_hrefs(page)):
+    if not any(_comment_page_no(href) is not None for href in hrefs):
         return False  # no link anywhere names a comment page (the selectors below look for one)
     for area in page.css("#comments, .comments-area, #comments-area"):
         for sel in COMMENT_NAV:
