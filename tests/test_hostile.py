@@ -627,17 +627,26 @@ def test_latin1_label_means_windows_1252():
 @pytest.mark.xfail(
     strict=True,
     raises=ValueError,
-    reason="extract/base.py Page.tree parses control characters into the tree; WordPress's _drop "
-    "(lxml drop_tree joining a tail) then raises ValueError: one comment holding ESC or \\x01 makes "
-    "the whole page unarchivable ('internal error'). Fix: parse sanitize.xml_safe(text)",
+    reason="extract/base.py Page.tree parses control characters into the tree; a tree edit from "
+    "Python (WordPress _drop / _drop_empty, comments_finder._without: lxml drop_tree joining a tail) "
+    "then raises ValueError: one comment holding ESC or \\x01 makes the whole page unarchivable "
+    "('internal error'). Fix: parse sanitize.xml_safe(text)",
 )
-def test_control_characters_in_a_wordpress_comment_do_not_break_extraction():
+@pytest.mark.parametrize(
+    ("page", "marker"),
+    [
+        ("wordpress/killsixbilliondemons.com_king-of-swords-10-141.html", b'<div class="comment-content">'),
+        ("wordpress/businessjargons.com_leadership-styles.html", b'<div class="content">'),
+        ("other/ouseful.info_movabletype_013937.html", b'<div class="blogbody">'),
+    ],
+    ids=["wordpress-noise", "wordpress-empty", "movabletype"],
+)
+def test_control_characters_in_a_comment_do_not_break_extraction(page, marker):
     from corpus import CORPUS
 
-    raw = (CORPUS / "wordpress" / "killsixbilliondemons.com_king-of-swords-10-141.html").read_bytes()
-    marker = b'<div class="comment-content">'
+    raw = (CORPUS / page).read_bytes()
     at = raw.index(marker) + len(marker)
-    thread = threadkeep.extract(raw[:at] + HOSTILE_HTML.encode("utf-8") + raw[at:], "https://example.org/k")
+    thread = threadkeep.extract(raw[:at] + b"\x01RED\x1b[31mred " + raw[at:], "https://example.org/k")
     assert validation_errors(thread.to_dict()) == []
     assert_markdown_inert(to_markdown(thread))
     assert_tree_inert(thread)
