@@ -184,6 +184,10 @@ def _index(roots: list, selectors, skip=None) -> dict[_Sel, list]:
 
     One walk: per selector, the matches root by root, in document order, so the first is what
     `_first` wants. Elements in `skip` are visited but not their descendants.
+
+    What an element's tag, class attribute and attribute names decide is worked out once per
+    distinct (tag, class, names) and remembered: the selectors that surely match such an element
+    and those that must still look at it (attribute values, ancestors).
     """
     selectors = tuple(selectors)
     cached = _DISPATCH_CACHE.get(selectors)
@@ -192,8 +196,9 @@ def _index(roots: list, selectors, skip=None) -> dict[_Sel, list]:
         by_class = {k[1]: v for k, v in table.items() if k[0] == "class"}
         by_tag = {k[1]: v for k, v in table.items() if k[0] == "tag"}
         by_attr = {k[1]: v for k, v in table.items() if k[0] == "attr"}
-        cached = _DISPATCH_CACHE[selectors] = (by_class, by_tag, by_attr, {})
-    by_class, by_tag, by_attr, memos = cached  # memos: (tag, class attribute) -> (tokens, candidates)
+        names_matter = any(chain[-1].attrs for sel in selectors for chain in sel.alternatives)
+        cached = _DISPATCH_CACHE[selectors] = (by_class, by_tag, by_attr, names_matter, {})
+    by_class, by_tag, by_attr, names_matter, memos = cached  # memos: (tag, class, names) -> (tokens, sure, to check)
     if len(memos) > 4096:
         memos.clear()
     hits: dict[_Sel, list] = {}
@@ -202,24 +207,47 @@ def _index(roots: list, selectors, skip=None) -> dict[_Sel, list]:
             tag = el.tag
             if not isinstance(tag, str):
                 continue
-            raw = el.get("class")
-            memo = memos.get((tag, raw))
+            key = (tag, el.get("class"), tuple(el.keys()) if names_matter else ())
+            memo = memos.get(key)
             if memo is None:
-                classes = set(_XML_WS.split(raw)) if raw else set()
-                found = list(by_tag.get(tag, ()))
-                for c in classes:
-                    found.extend(by_class.get(c, ()))
-                memo = memos[(tag, raw)] = (classes, tuple(dict.fromkeys(found)))
-            classes, cands = memo
-            if by_attr:
-                for name in el.keys():  # noqa: SIM118 (an element iterates its children)
-                    more = by_attr.get(name)
-                    if more:
-                        cands = tuple(dict.fromkeys((*cands, *more)))
-            for sel in cands:
+                memo = memos[key] = _candidates(key, by_class, by_tag, by_attr)
+            classes, sure, check = memo
+            for sel in sure:
+                hits.setdefault(sel, []).append(el)
+            for sel in check:
                 if sel.matches(el, root, classes):
                     hits.setdefault(sel, []).append(el)
     return hits
+
+
+def _candidates(key: tuple, by_class: dict, by_tag: dict, by_attr: dict) -> tuple:
+    """For elements of a (tag, class attribute, attribute names): their class tokens, the selectors
+    that match every such element, and those that may match one (to be asked per element)."""
+    tag, raw, names = key
+    classes = set(_XML_WS.split(raw)) if raw else set()
+    found = list(by_tag.get(tag, ()))
+    for c in classes:
+        found.extend(by_class.get(c, ()))
+    for name in names:
+        found.extend(by_attr.get(name, ()))
+    sure, check = [], []
+    for sel in dict.fromkeys(found):
+        verdict = False
+        for chain in sel.alternatives:
+            last = chain[-1]
+            if (last.tag is not None and last.tag != tag) or not classes.issuperset(last.classes):
+                continue
+            if any(name not in names for name, _, _ in last.attrs):
+                continue
+            if len(chain) == 1 and all(op is None for _, op, _ in last.attrs):
+                verdict = True  # tag, classes and attribute names are all it asks for
+                break
+            verdict = None  # attribute values or ancestors to look at
+        if verdict:
+            sure.append(sel)
+        elif verdict is None:
+            check.append(sel)
+    return classes, tuple(sure), tuple(check)
 
 
 def _walk(root, skip: set):
