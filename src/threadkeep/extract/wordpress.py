@@ -734,6 +734,26 @@ def _comment_content(node: CommentNode, roots: list, el) -> tuple[str, str]:
 
 
 def _content_box(node: CommentNode, roots: list, el, *, drop_empty: bool):
+    noise = _noise_in(el, roots)
+    if noise:
+        # What a copy with the noise dropped would be, built without copying the noise: the
+        # subtrees that hold none are copied whole, the elements that hold some one by one.
+        try:
+            if el is not None:
+                box = _shallow_copy(el)
+                box.tail = None
+                children = list(el)
+            else:
+                box = lxml_html.Element("div")
+                box.text = node.el.text
+                children = roots
+            _copy_without(box, children, noise)
+        except _NotExact:
+            pass  # copied and cleaned below
+        else:
+            if drop_empty:
+                _drop_empty(box)
+            return box
     if el is not None and not _needs_cleaning(el, drop_empty=drop_empty):
         return el  # nothing to take out: read it where it is (content() changes nothing)
     if el is not None:
@@ -769,6 +789,79 @@ def _needs_cleaning(el, *, drop_empty: bool) -> bool:
     return False
 
 
+def _is_noise(el) -> bool:
+    if el.tag in NOISE_TAGS:
+        return True
+    raw = el.get("class")
+    return bool(raw) and not NOISE_CLASSES.isdisjoint(raw.split())
+
+
+def _noise_in(el, roots: list) -> dict:
+    """The noise elements a content box would drop, outermost only, and each element that holds one.
+
+    With a content element: its descendants; else the roots and their descendants. Answers
+    {noise element: True, element holding noise: False} (empty when there is nothing to drop).
+    """
+    found: dict = {}
+    for top in (el,) if el is not None else roots:
+        walker = etree.iterwalk(top, events=("start",))
+        for _, d in walker:
+            if d is el or not isinstance(d.tag, str) or not _is_noise(d):
+                continue
+            walker.skip_subtree()
+            found[d] = True
+            if d is top:
+                continue
+            for anc in d.iterancestors():
+                if anc is el or anc in found:
+                    break
+                found[anc] = False
+                if anc is top:
+                    break
+    return found
+
+
+class _NotExact(Exception):
+    """A shallow copy that might not serialise as a deep copy does."""
+
+
+def _shallow_copy(el):
+    """el without its children (text and tail kept), as deepcopy would have it."""
+    attrib = el.attrib
+    if "" in attrib.values():
+        raise _NotExact  # an attribute written without a value would be written with ="" after all
+    try:
+        new = lxml_html.Element(el.tag, attrib)
+    except ValueError:  # a name lxml takes from the parser but not from us
+        raise _NotExact from None
+    new.text, new.tail = el.text, el.tail
+    return new
+
+
+def _copy_without(box, children: list, noise: dict) -> None:
+    """Append to box copies of children without the noise (each dropped one's tail kept, as drop_tree does)."""
+    stack = [(box, children)]
+    while stack:
+        dst, kids = stack.pop()
+        last = None
+        for child in kids:
+            state = noise.get(child)
+            if state is None:  # holds no noise: copied whole (with its tail)
+                last = copy.deepcopy(child)
+                dst.append(last)
+            elif state:  # noise: dropped, its tail joins the text before it
+                tail = child.tail
+                if tail:
+                    if last is None:
+                        dst.text = (dst.text or "") + tail
+                    else:
+                        last.tail = (last.tail or "") + tail
+            else:  # holds noise: copied without children, which follow
+                last = _shallow_copy(child)
+                dst.append(last)
+                stack.append((last, list(child)))
+
+
 _EMPTY_CANDIDATES = frozenset({"p", "div", "span", "header", "footer", "aside", "section"})
 
 
@@ -796,6 +889,9 @@ def _drop_empty(box) -> None:
     """Drop blocks left with no word and no image (a byline's separators, empty wrappers)."""
     for el in list(box.iter("p", "div", "span", "header", "footer", "aside", "section")):
         if el is box or el.getparent() is None:
+            continue
+        text = el.text  # text_content() starts with it
+        if text and _WORD.search(text):
             continue
         if not _WORD.search(el.text_content()) and next(el.iter("img"), None) is None:
             _drop(el)
