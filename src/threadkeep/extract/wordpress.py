@@ -999,12 +999,7 @@ _EN_MONTHS = [
     "December",
 ]
 _MONTH_NO = {n.lower()[:3]: i for i, n in enumerate(_EN_MONTHS, 1)}
-# A whole word (a run of letters) that may be a month name of _MONTHS: re.I matches every word whose
-# lower() is one (and maybe more); _month_word looks the word up exactly as it is lowered.
-_MONTH_WORD = re.compile(
-    r"(?<![^\W\d_])(?:" + "|".join(re.escape(k) for k in sorted(_MONTHS, key=len, reverse=True)) + r")(?![^\W\d_])",
-    re.I,
-)
+_LETTERS = re.compile(r"[^\W\d_]+")  # a word, which _month_word turns into English when it is a month
 
 
 def _month_word(m: re.Match) -> str:
@@ -1034,7 +1029,7 @@ def displayed_date(text: str | None) -> str | None:
         for i, cjk in enumerate(_CJK_MONTHS):
             text = text.replace(cjk, _EN_MONTHS[11 - i] + " ")
         text = text.replace("下午", " pm").replace("上午", " am")
-    text = _MONTH_WORD.sub(_month_word, text)
+    text = _LETTERS.sub(_month_word, text)
     for pattern in _DATE_PATTERNS:
         m = pattern.search(text)
         if not m:
