@@ -831,7 +831,7 @@ def _shallow_copy(el):
     if "" in attrib.values():
         raise _NotExact  # an attribute written without a value would be written with ="" after all
     try:
-        new = lxml_html.Element(el.tag, attrib)
+        new = el.makeelement(el.tag, attrib)  # the page's parser, so its element classes, as deepcopy
     except ValueError:  # a name lxml takes from the parser but not from us
         raise _NotExact from None
     new.text, new.tail = el.text, el.tail
