@@ -506,52 +506,60 @@ _MAY_START = frozenset({"a", "li", *BLOCKING_TAGS})
 
 
 def find_comment_nodes(root) -> list[CommentNode]:
-    """Every comment element of the page in document order, each with its parent (no recursion)."""
+    """Every comment element of the page in document order, each with its parent (no recursion).
+
+    Nothing inside a blocking element (a widget, a sidebar, a template) starts or names a
+    comment, so the walk skips its inside.
+    """
     nodes: list[CommentNode] = []
     spine: set = set()
     node_els: set = set()
     open_nodes: list[CommentNode] = []
-    path: list[tuple[object, bool, bool]] = []  # (element, starts a node, blocks)
-    blocked = 0
-    for event, el in etree.iterwalk(root, events=("start", "end")):
+    started: list[bool] = []  # per open element: whether it is a comment's own element
+    plain_blocks: dict[str, bool] = {}  # class attribute -> blocks, for elements that cannot be a comment
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
         if event == "end":
-            _, started, blocks = path.pop()
-            if started:
+            if started.pop():
                 open_nodes.pop()
-            if blocks:
-                blocked -= 1
             continue
         tag = el.tag if isinstance(el.tag, str) else ""
         raw_class = el.get("class")
         el_id = el.get("id") or ""
         if not el_id and tag not in _MAY_START and not (raw_class and "depth-" in raw_class):
             # Neither starts nor names a comment (_start_node would say None): only blocking is left.
-            blocks = bool(raw_class) and not BLOCKING_CLASSES.isdisjoint(raw_class.split())
-            if blocks:
-                blocked += 1
-            path.append((el, False, blocks))
+            if raw_class:
+                blocks = plain_blocks.get(raw_class)
+                if blocks is None:
+                    blocks = plain_blocks[raw_class] = not BLOCKING_CLASSES.isdisjoint(raw_class.split())
+                if blocks:
+                    walker.skip_subtree()
+            started.append(False)
             continue
         classes = frozenset(raw_class.split()) if raw_class else frozenset()
-        blocks = tag in BLOCKING_TAGS or bool(classes & BLOCKING_CLASSES) or el_id in BLOCKING_IDS
-        started = False
-        if blocks:
-            blocked += 1
-        elif not blocked:
-            node = _start_node(el, tag, classes, el_id, open_nodes)
-            if node is not None:
-                # Mark the elements between the parent comment and this one.
-                stop = open_nodes[-1].el if open_nodes else None
-                for anc, _, _ in reversed(path):
-                    if anc is stop or anc in spine:
-                        break
-                    spine.add(anc)
-                node.parent = open_nodes[-1] if open_nodes else None
-                node.spine, node.node_els = spine, node_els
-                node_els.add(el)
-                nodes.append(node)
-                open_nodes.append(node)
-                started = True
-        path.append((el, started, blocks))
+        if tag in BLOCKING_TAGS or classes & BLOCKING_CLASSES or el_id in BLOCKING_IDS:
+            walker.skip_subtree()
+            started.append(False)
+            continue
+        node = _start_node(el, tag, classes, el_id, open_nodes)
+        if node is None:
+            started.append(False)
+            continue
+        # Mark the elements between the parent comment and this one (none above root).
+        stop = open_nodes[-1].el if open_nodes else None
+        if el is not root:
+            for anc in el.iterancestors():
+                if anc is stop or anc in spine:
+                    break
+                spine.add(anc)
+                if anc is root:
+                    break
+        node.parent = open_nodes[-1] if open_nodes else None
+        node.spine, node.node_els = spine, node_els
+        node_els.add(el)
+        nodes.append(node)
+        open_nodes.append(node)
+        started.append(True)
     for node in nodes:
         if node.cid is None:
             node.cid = _inner_id(node)
