@@ -23,9 +23,12 @@ def _codec(name: str | None) -> str | None:
     if not name:
         return None
     try:
-        return codecs.lookup(name.strip()).name
+        codec = codecs.lookup(name.strip()).name
     except LookupError:
         return None
+    # As browsers do (WHATWG Encoding): a page labelled Latin-1 or ASCII is read as windows-1252,
+    # whose smart quotes and dashes such pages nearly always hold (Latin-1 makes them C1 controls).
+    return "cp1252" if codec in ("iso8859-1", "ascii") else codec
 
 
 def charset_from_header(content_type: str | None) -> str | None:

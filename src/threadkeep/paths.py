@@ -49,7 +49,7 @@ def _safe(text: str, limit: int = MAX_READABLE) -> str:
     if not s:
         return "thread"
     if s.split(".", 1)[0].lower() in _WINDOWS_DEVICES:
-        s = "_" + s
+        s = ("_" + s)[:limit].rstrip("._-")  # still within the limit
     return s
 
 

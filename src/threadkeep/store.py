@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from functools import cache
 from importlib import resources
@@ -18,6 +19,7 @@ from typing import Any
 
 from threadkeep.errors import ArchiveError, InputError
 from threadkeep.model import SCHEMA_VERSION, Thread
+from threadkeep.sanitize import no_surrogates
 
 
 @cache
@@ -102,9 +104,21 @@ def load_archive(path: str | Path) -> Thread:
     return Thread.from_dict(data)
 
 
+# Characters JSON may hold raw but a terminal or editor would act on (C1 controls, DEL, bidi
+# embeddings, overrides and isolates): written as \uXXXX escapes, the same data, inert on screen.
+_UNSAFE_IN_JSON = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
 def archive_json(thread: Thread) -> str:
-    """The canonical JSON text of an archive: UTF-8, stable key order, a newline at the end."""
-    return json.dumps(thread.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    """The canonical JSON text of an archive: UTF-8, stable key order, a newline at the end.
+
+    Lone surrogates (an API's JSON can carry "\\ud800"; UTF-8 cannot) become U+FFFD; characters
+    that act on a terminal are escaped, so `show --format json` prints them inert."""
+    text = json.dumps(thread.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    if text.isascii():
+        return text
+    text = no_surrogates(text)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:

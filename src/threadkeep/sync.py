@@ -117,10 +117,10 @@ def read_watchlist(path: str | Path) -> list[WatchEntry]:
         if e.url in seen_urls:
             continue
         seen_urls.add(e.url)
-        other = stems.get(e.stem)
+        other = stems.get(e.stem.casefold())  # one file on a case-insensitive file system
         if other is not None:
             raise InputError(f"{path}: {e.url} and {other} would share the archive {e.stem}.json")
-        stems[e.stem] = e.url
+        stems[e.stem.casefold()] = e.url
         out.append(e)
     return out
 

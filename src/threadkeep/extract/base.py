@@ -20,13 +20,27 @@ from lxml import html as lxml_html
 
 from threadkeep.errors import ExtractError, InputError
 from threadkeep.model import Article, Author, Comment, ExternalComments
-from threadkeep.sanitize import clean_html, element_text
+from threadkeep.sanitize import clean_html, element_text, xml_safe
 
 MAX_PAGE_BYTES = 128 * 1024 * 1024  # characters: a 50,000-comment Blogger thread is about 100 MB
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _HTML_CLASSES = etree.ElementDefaultClassLookup(
     element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment, pi=lxml_html.HtmlProcessingInstruction
 )
+
+
+_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{65536,}>?")
+MAX_ATTRIBUTES = 10_000
+
+
+def _refuse_crowded_tags(text: str) -> None:
+    """Refuse a tag with tens of thousands of attributes before parsing it: libxml2 (and nh3)
+    check duplicate attributes pairwise, so such a tag costs quadratic time (80,000 attributes
+    in 0.7 MB take half a minute). Only tags over 64 KB are looked at: a linear scan."""
+    for m in _LONG_TAG.finditer(text):
+        count = m.group().count("=")
+        if count > MAX_ATTRIBUTES:
+            raise ExtractError(f"page too complex to extract: a <tag> with some {count:,} attributes")
 
 
 class Page:
@@ -40,9 +54,12 @@ class Page:
     def tree(self) -> lxml_html.HtmlElement:
         if len(self.html) > MAX_PAGE_BYTES:
             raise ExtractError(f"page too large to extract: {len(self.html):,} characters (limit {MAX_PAGE_BYTES:,})")
-        text = _XML_DECL.sub("", self.html.replace("\x00", ""), count=1)
+        # XML-safe text: lxml keeps "\x01" or ESC from a page in its tree, but refuses them when a
+        # tree edit (drop_tree joining a tail) assigns them back from Python.
+        text = _XML_DECL.sub("", xml_safe(self.html), count=1)
         if not text.strip():
             raise InputError("not HTML: the page is empty")
+        _refuse_crowded_tags(text)
         parser = etree.HTMLParser(recover=True, huge_tree=False, remove_comments=False)
         # lxml.html's own parser picks each element's class in Python (a callback per element);
         # one C-level default gives the same HtmlElement API at a fraction of the cost.
