@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 
 from corpus import CORPUS, SEED_PAGE, SEED_URL, manifest
@@ -173,12 +173,24 @@ def check_thread(thread: Thread) -> None:
         assert r"\[bold red\]x\[/\]" in md
 
 
+def known_bug(exc: Exception) -> bool:
+    """A reported bug with its own strict xfail test (test_hostile.py::
+    test_control_characters_in_a_comment_do_not_break_extraction): a control character in a
+    comment breaks an extractor's tree edit. Such examples are rejected here so that this
+    property keeps looking for other failures; once Page.tree parses xml_safe() text, none is."""
+    return isinstance(exc, ValueError) and "XML compatible" in str(exc)
+
+
 def extract_checked(raw: bytes, url: str | None = SEED_URL) -> Thread | None:
     try:
         thread = thread_from_bytes(raw, url, name="page")
     except ThreadkeepError as exc:
         assert str(exc) and "\n" not in str(exc)
         return None
+    except ValueError as exc:
+        if not known_bug(exc):
+            raise
+        reject()
     check_thread(thread)
     return thread
 
