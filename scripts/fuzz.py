@@ -27,9 +27,6 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-# A reported bug not yet fixed (tp.known_bug, docs/security.md "Open problems") is counted, so that
-# the run goes on to find others; --stop-on-known makes it a failure again.
-
 
 def main(argv: list[str] | None = None) -> int:
     import test_properties as tp
@@ -42,7 +39,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", choices=["pages", "seed", "terminal", "markdown", "html", "names"], action="append", default=None
     )
-    parser.add_argument("--stop-on-known", action="store_true", help="treat the known, reported bugs as failures too")
     args = parser.parse_args(argv)
 
     outcomes: collections.Counter[str] = collections.Counter()
@@ -58,11 +54,6 @@ def main(argv: list[str] | None = None) -> int:
             outcomes["ThreadkeepError"] += 1
             errors[type(exc).__name__ + ": " + str(exc)[:70]] += 1
             return
-        except ValueError as exc:
-            if not args.stop_on_known and tp.known_bug(exc):
-                outcomes["known bug: control character in a tree edit (see docs/security.md)"] += 1
-                return
-            raise
         tp.check_thread(thread)
         outcomes["archive"] += 1
         outcomes["archive with comments"] += bool(thread.comments)

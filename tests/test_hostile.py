@@ -244,11 +244,6 @@ def test_lone_surrogates_become_replacement_characters():
     render_tree(thread)[0].encode("utf-8")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store.archive_json keeps lone surrogates that API JSON can carry: writing the archive "
-    "raises UnicodeEncodeError (the CLI says 'internal error')",
-)
 def test_archive_with_lone_surrogate_can_be_written(tmp_path):
     from threadkeep.adapters.hn import thread_from_hn_item
 
@@ -570,11 +565,6 @@ def test_cli_error_line_is_terminal_safe(tmp_path):
     assert SGR_RED not in err and RLO not in err and "\x1b]" not in err and "nosuchfile" in err.replace("\x1b]8;;x", "")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store.archive_json writes C1 controls and bidi overrides raw (ensure_ascii=False); "
-    "`show --format json` on a terminal then reorders text (U+202E) / may act on U+009B",
-)
 def test_cli_show_json_escapes_bidi_and_c1(tmp_path):
     thread = Thread(comments=[Comment(id="c1", text=f"evil{RLO}txt.exe \x9b2J \u2066x")])
     number_comments(thread.comments)
@@ -609,11 +599,6 @@ def test_api_adapter_html_is_sanitized():
     assert_tree_inert(thread)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="encoding.py decodes a page labelled iso-8859-1/us-ascii as Latin-1/ASCII, not windows-1252 "
-    "as browsers do (WHATWG): smart quotes become C1 controls, which every output then strips",
-)
 def test_latin1_label_means_windows_1252():
     page = (
         b"<html><head><meta charset=iso-8859-1><title>t</title></head><body><article><p>"
@@ -624,14 +609,6 @@ def test_latin1_label_means_windows_1252():
     assert "\u201chello\u201d \u2013 and left\u2026" in thread.article.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="extract/base.py Page.tree parses control characters into the tree; a tree edit from "
-    "Python (WordPress _drop / _drop_empty, comments_finder._without: lxml drop_tree joining a tail) "
-    "then raises ValueError: one comment holding ESC or \\x01 makes the whole page unarchivable "
-    "('internal error'). Fix: parse sanitize.xml_safe(text)",
-)
 @pytest.mark.parametrize(
     ("page", "marker"),
     [

@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, reject, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from corpus import CORPUS, SEED_PAGE, SEED_URL, manifest
@@ -173,24 +173,12 @@ def check_thread(thread: Thread) -> None:
         assert r"\[bold red\]x\[/\]" in md
 
 
-def known_bug(exc: Exception) -> bool:
-    """A reported bug with its own strict xfail test (test_hostile.py::
-    test_control_characters_in_a_comment_do_not_break_extraction): a control character in a
-    comment breaks an extractor's tree edit. Such examples are rejected here so that this
-    property keeps looking for other failures; once Page.tree parses xml_safe() text, none is."""
-    return isinstance(exc, ValueError) and "XML compatible" in str(exc)
-
-
 def extract_checked(raw: bytes, url: str | None = SEED_URL) -> Thread | None:
     try:
         thread = thread_from_bytes(raw, url, name="page")
     except ThreadkeepError as exc:
         assert str(exc) and "\n" not in str(exc)
         return None
-    except ValueError as exc:
-        if not known_bug(exc):
-            raise
-        reject()
     check_thread(thread)
     return thread
 
@@ -317,8 +305,7 @@ def hostile_urls(draw):
 
 def _assert_safe_stem(stem: str) -> None:
     assert re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._-]*", stem), stem
-    # 91 is the documented bound; a Windows device name's "_" prefix can make it 92 (xfail below)
-    assert ".." not in stem and len(stem) <= 92 and not stem.endswith((".", " "))
+    assert ".." not in stem and len(stem) <= 91 and not stem.endswith((".", " "))
     devices = {"con", "prn", "aux", "nul", "conin$", "conout$", *(f"com{i}" for i in range(10))}
     assert stem.split(".", 1)[0].lower() not in devices | {f"lpt{i}" for i in range(10)}
 
@@ -356,21 +343,11 @@ def test_archive_path_refuses_what_is_not_a_plain_name(stem, tmp_path):
         paths.archive_path(tmp_path, stem)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="paths._safe cuts the name to its limit, then prefixes '_' to a Windows device name: "
-    "92 characters, over the documented 91",
-)
 def test_names_starting_with_a_device_name_respect_the_length_bound():
     assert len(paths.archive_stem("http://nul/" + "a" * 300)) <= 91
     assert len(paths.name_stem("aux" + "a" * 300)) <= 91 and len(paths.name_stem("aux." + "a" * 300)) <= 91
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sync.read_watchlist compares archive names case-sensitively: 'Seed' and 'seed' pass, "
-    "then share one file on a case-insensitive file system (macOS, Windows)",
-)
 def test_watchlist_names_differing_only_in_case_are_refused(tmp_path):
     from threadkeep.sync import read_watchlist
 
