@@ -77,12 +77,15 @@ def no_surrogates(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
 
 
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x9b\x9d\ud800-\udfff\ufffe\uffff]")
+
+
 def xml_safe(text: str) -> str:
     """Text lxml can hold and edit: no lone surrogate, no terminal escape sequence, none of the C0
     controls XML forbids (tab, newline and CR stay). lxml's parser keeps "\x01" or ESC
     in a tree, but assigning such text from Python (`drop_tree()` joining a tail) raises
     ValueError: pages are made XML-safe before they are parsed."""
-    if text.isascii() and not _XML_INCOMPATIBLE.search(text):
+    if not _XML_UNSAFE.search(text):  # one scan; nearly every page stops here
         return text
     return _XML_INCOMPATIBLE.sub("", _ESCAPE_SEQ.sub("", no_surrogates(text)))
 

@@ -31,6 +31,7 @@ _HTML_CLASSES = etree.ElementDefaultClassLookup(
 
 _LONG_TAG = re.compile(r"<[A-Za-z][^<>]{65536,}>?")
 MAX_ATTRIBUTES = 10_000
+MAX_ELEMENTS = 3_000_000  # a 50,000-comment Blogger thread has about 1.3 million
 
 
 def _refuse_crowded_tags(text: str) -> None:
@@ -38,7 +39,7 @@ def _refuse_crowded_tags(text: str) -> None:
     check duplicate attributes pairwise, so such a tag costs quadratic time (80,000 attributes
     in 0.7 MB take half a minute). Only tags over 64 KB are looked at: a linear scan."""
     for m in _LONG_TAG.finditer(text):
-        count = m.group().count("=")
+        count = len(m.group().split()) - 1  # valueless attributes (<div a0 a1 …>) count too
         if count > MAX_ATTRIBUTES:
             raise ExtractError(f"page too complex to extract: a <tag> with some {count:,} attributes")
 
@@ -60,7 +61,9 @@ class Page:
         if not text.strip():
             raise InputError("not HTML: the page is empty")
         _refuse_crowded_tags(text)
-        parser = etree.HTMLParser(recover=True, huge_tree=False, remove_comments=False)
+        # huge_tree lifts libxml2's 10 MB cap on one text or attribute (a long comment, an inline
+        # image) and its depth cap from 256 to 2048; the page size is bounded above instead.
+        parser = etree.HTMLParser(recover=True, huge_tree=True, remove_comments=False)
         # lxml.html's own parser picks each element's class in Python (a callback per element);
         # one C-level default gives the same HtmlElement API at a fraction of the cost.
         parser.set_element_class_lookup(_HTML_CLASSES)
@@ -70,6 +73,14 @@ class Page:
             raise InputError(f"not HTML: {exc}") from None
         if root is None:
             raise InputError("not HTML: nothing to parse")
+        for error in parser.error_log:
+            # libxml2 stops at its limits (nesting 2048 deep) and drops the rest of the page:
+            # refuse it rather than archive half a thread quietly.
+            if error.type_name == "ERR_RESOURCE_LIMIT":
+                raise ExtractError(f"page too complex to extract: {error.message.split(',')[0].strip()}")
+        count = int(root.xpath("count(//*)"))  # counted in C: no element objects made
+        if count > MAX_ELEMENTS:
+            raise ExtractError(f"page too complex to extract: {count:,} elements (limit {MAX_ELEMENTS:,})")
         return root
 
     def first_with_class(self, name: str, *tags: str, root=None):
