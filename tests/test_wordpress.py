@@ -293,8 +293,7 @@ def test_deep_nesting_has_no_recursion_limit():
     html.append("</ul></li>" * depth + "</ol></body></html>")
     page = Page("".join(html))
     nodes = find_comment_nodes(page.tree)
-    # lxml's parser caps nesting (libxml2 depth limit); whatever it keeps must nest correctly
-    assert len(nodes) >= 50
+    assert len(nodes) == depth  # the whole chain, each comment inside the one before
     assert all(n.parent is nodes[i - 1] for i, n in enumerate(nodes) if i)
     comments = WordPressExtractor().extract(page).comments
     number_comments(comments)
@@ -302,8 +301,7 @@ def test_deep_nesting_has_no_recursion_limit():
     assert len(chain) == len(nodes)
     # and the model keeps every one, nesting past MAX_DEPTH flattened one level above it
     assert [c.depth for c in chain] == [min(i, MAX_DEPTH) for i in range(1, len(nodes) + 1)]
-    # the innermost one may be cut by the parser's cap; every other one is whole
-    assert all(c.text == f"text {c.id}" and c.author.name == f"u{c.id}" for c in chain[:-1])
+    assert all(c.text == f"text {c.id}" and c.author.name == f"u{c.id}" for c in chain)
 
 
 @pytest.mark.parametrize(
