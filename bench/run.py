@@ -1,8 +1,8 @@
 """threadkeep's benchmark: one command, one Markdown report (see docs/performance.md).
 
-    /work/venv/bin/python bench/run.py                   # everything, sizes 1k, 10k, 50k
-    /work/venv/bin/python bench/run.py --sizes 1000,10000 --skip-corpus
-    /work/venv/bin/python bench/run.py --with-sync       # also bench/sync_bench.py, when present
+    python bench/run.py                   # everything, sizes 1k, 10k, 50k
+    python bench/run.py --sizes 1000,10000 --skip-corpus
+    python bench/run.py --with-sync       # also bench/sync_bench.py, when present
 
 Sections: the machine and versions; extraction throughput over the corpus's HTML pages
 (threadkeep vs trafilatura 2.x vs the bare lxml.html parse, each page best of N); scaling on

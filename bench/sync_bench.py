@@ -1,6 +1,6 @@
 """How close `threadkeep sync` comes to the politeness bound (not a test; prints its figures).
 
-    /work/venv/bin/python bench/sync_bench.py [--hosts 20] [--threads 200] [--latency 0.1] [--delay 1.0]
+    python bench/sync_bench.py [--hosts 20] [--threads 200] [--latency 0.1] [--delay 1.0]
 
 200 threads on 20 hosts (127.0.0.1 … 127.0.0.20, one test server each: the Fetcher keys its
 politeness on scheme://host:port, so 20 ports on one address would do as well), every response

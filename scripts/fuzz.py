@@ -5,8 +5,8 @@ Runs the properties of tests/test_properties.py (mutated corpus pages, hostile c
 the sanitizers on arbitrary text, archive file names) with many more examples than CI does,
 until the example budget or the time budget is spent, and prints what it ran:
 
-    /work/venv/bin/python scripts/fuzz.py --minutes 5            # all properties, 5 minutes
-    /work/venv/bin/python scripts/fuzz.py --only pages --examples 5000
+    python scripts/fuzz.py --minutes 5            # all properties, 5 minutes
+    python scripts/fuzz.py --only pages --examples 5000
 
 The pages come from ../shared/corpus (never copied into the repo). A failure prints hypothesis's
 shrunk example and the exception, and the script exits 1.
