@@ -230,27 +230,27 @@ def recognise_vbulletin(page: Page) -> Extraction | None:
         count = first(xselect(box, './/a[starts-with(@id, "postcount")]'))
         number = text_of(count) or None
         number = number.lstrip("#") if number else None
-        html, text = comment_content(message)
-        posts.append(
-            (
-                Comment(
-                    id=ids.make(pid, name, published, text),
-                    text=text,
-                    html=html,
-                    author=make_author(name, page.absolute(user.get("href")) if user is not None else None),
-                    published=published,
-                    permalink=page.absolute(count.get("href")) if count is not None else None,
-                ),
-                message,
-                number,
-            )
-        )
+        posts.append(_post(page, ids, pid, name, user, published, count, message, number))
     title = _thread_title(page, (".threadtitle", "h1.threadtitle", "#pagetitle h1"))
     if not title:  # vBulletin 3: "THREAD TITLE - SITE NAME"
         title = text_of(page.tree.find(".//title")).rsplit(" - ", 1)[0] or None
     ext = _forum_extraction(page, "vbulletin", posts, title)
     _pages(page, ext, "div.pagenav td.vbmenu_control, .pagination span, .threadpagenav")
     return ext
+
+
+def _post(page: Page, ids, pid: str, name, user, published, link, body, number) -> tuple:
+    """One forum post as (comment, its body element, its number on the page)."""
+    html, text = comment_content(body)
+    comment = Comment(
+        id=ids.make(pid, name, published, text),
+        text=text,
+        html=html,
+        author=make_author(name, page.absolute(user.get("href")) if user is not None else None),
+        published=published,
+        permalink=page.absolute(link.get("href")) if link is not None else None,
+    )
+    return comment, body, number
 
 
 def recognise_mybb(page: Page) -> Extraction | None:
@@ -280,23 +280,9 @@ def recognise_mybb(page: Page) -> Extraction | None:
                 published = find_date(f"{titled.get('title')}, {clock.group(0)}" if clock else titled.get("title"))
             published = published or find_date(text_of(stamp))
         body = first(select(box, ".post_body"))
-        html, text = comment_content(body)
         link = first(select(box, ".post_head a[href*='pid=']"))
         number = text_of(link).lstrip("#") or None if link is not None else None
-        posts.append(
-            (
-                Comment(
-                    id=ids.make(box.get("id")[len("post_") :], name, published, text),
-                    text=text,
-                    html=html,
-                    author=make_author(name, page.absolute(user.get("href")) if user is not None else None),
-                    published=published,
-                    permalink=page.absolute(link.get("href")) if link is not None else None,
-                ),
-                body,
-                number,
-            )
-        )
+        posts.append(_post(page, ids, box.get("id")[len("post_") :], name, user, published, link, body, number))
     title = _thread_title(page, (".thead strong", "td.thead strong", "div.thead"))
     ext = _forum_extraction(page, "mybb", posts, title)
     if page.css(".pagination a.pagination_page, .pagination .pagination_page"):
@@ -328,22 +314,8 @@ def recognise_phpbb(page: Page) -> Extraction | None:
             published = parse_date(stamp.get("datetime")) if stamp is not None else None
             published = published or find_date(text_of(author_line))
         body = first(select(box, ".postbody .content, .content"))
-        html, text = comment_content(body)
         link = first(select(box, "p.author a[href*='#p'], h3 a[href*='#p']"))
-        posts.append(
-            (
-                Comment(
-                    id=ids.make(box.get("id")[1:], name, published, text),
-                    text=text,
-                    html=html,
-                    author=make_author(name, page.absolute(user.get("href")) if user is not None else None),
-                    published=published,
-                    permalink=page.absolute(link.get("href")) if link is not None else None,
-                ),
-                body,
-                None,
-            )
-        )
+        posts.append(_post(page, ids, box.get("id")[1:], name, user, published, link, body, None))
     title = _thread_title(page, ("h2.topic-title a", "h2.topic-title", "#page-body h2 a", "#page-body h2"))
     ext = _forum_extraction(page, "phpbb", posts, title)
     if _phpbb_later_page(page):
