@@ -189,16 +189,8 @@ def _index(roots: list, selectors, skip=None) -> dict[_Sel, list]:
     distinct (tag, class, names) and remembered: the selectors that surely match such an element
     and those that must still look at it (attribute values, ancestors).
     """
-    selectors = tuple(selectors)
-    cached = _DISPATCH_CACHE.get(selectors)
-    if cached is None:
-        table = _dispatch(selectors)
-        by_class = {k[1]: v for k, v in table.items() if k[0] == "class"}
-        by_tag = {k[1]: v for k, v in table.items() if k[0] == "tag"}
-        by_attr = {k[1]: v for k, v in table.items() if k[0] == "attr"}
-        names_matter = any(chain[-1].attrs for sel in selectors for chain in sel.alternatives)
-        cached = _DISPATCH_CACHE[selectors] = (by_class, by_tag, by_attr, names_matter, {})
-    by_class, by_tag, by_attr, names_matter, memos = cached  # memos: (tag, class, names) -> (tokens, sure, to check)
+    # memos: (tag, class, names) -> (tokens, sure, to check)
+    by_class, by_tag, by_attr, names_matter, memos = _tables(selectors)
     if len(memos) > 4096:
         memos.clear()
     hits: dict[_Sel, list] = {}
@@ -218,6 +210,20 @@ def _index(roots: list, selectors, skip=None) -> dict[_Sel, list]:
                 if sel.matches(el, root, classes):
                     hits.setdefault(sel, []).append(el)
     return hits
+
+
+def _tables(selectors) -> tuple:
+    """For selectors: (by class, by tag, by attribute name, whether attribute names matter, memos)."""
+    selectors = tuple(selectors)
+    cached = _DISPATCH_CACHE.get(selectors)
+    if cached is None:
+        table = _dispatch(selectors)
+        by_class = {k[1]: v for k, v in table.items() if k[0] == "class"}
+        by_tag = {k[1]: v for k, v in table.items() if k[0] == "tag"}
+        by_attr = {k[1]: v for k, v in table.items() if k[0] == "attr"}
+        names_matter = any(chain[-1].attrs for sel in selectors for chain in sel.alternatives)
+        cached = _DISPATCH_CACHE[selectors] = (by_class, by_tag, by_attr, names_matter, {})
+    return cached
 
 
 def _candidates(key: tuple, by_class: dict, by_tag: dict, by_attr: dict) -> tuple:
@@ -499,6 +505,10 @@ class CommentNode:
     parent: CommentNode | None = None
     spine: set = field(default_factory=set)  # shared: elements between a comment and its replies
     node_els: set = field(default_factory=set)  # shared: every comment's own element
+    # The elements inside the comment's element and outside its replies, in document order,
+    # each with what _candidates says of it, when a selector of _COMMENT_SELECTORS may match it.
+    # Elements later found to be between the comment and a reply (spine) are still listed.
+    found: list = field(default_factory=list, repr=False)
 
 
 # Tags that may block, start or name a comment without an id or a class (see _start_node).
@@ -509,40 +519,54 @@ def find_comment_nodes(root) -> list[CommentNode]:
     """Every comment element of the page in document order, each with its parent (no recursion).
 
     Nothing inside a blocking element (a widget, a sidebar, a template) starts or names a
-    comment, so the walk skips its inside.
+    comment, so the walk skips its inside. The same walk notes, per comment, the elements of
+    its own markup that a selector of _COMMENT_SELECTORS may match (CommentNode.found).
     """
     nodes: list[CommentNode] = []
     spine: set = set()
     node_els: set = set()
     open_nodes: list[CommentNode] = []
     started: list[bool] = []  # per open element: whether it is a comment's own element
-    plain_blocks: dict[str, bool] = {}  # class attribute -> blocks, for elements that cannot be a comment
+    infos: dict = {}  # (tag, class attribute, attribute names) -> _walk_info
+    tables = _tables(_COMMENT_SELECTORS)
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         if event == "end":
             if started.pop():
                 open_nodes.pop()
             continue
-        tag = el.tag if isinstance(el.tag, str) else ""
-        raw_class = el.get("class")
-        el_id = el.get("id") or ""
-        if not el_id and tag not in _MAY_START and not (raw_class and "depth-" in raw_class):
+        key = (el.tag, el.get("class"), tuple(el.keys()))
+        info = infos.get(key)
+        if info is None:
+            info = infos[key] = _walk_info(key, tables)
+        plain, blocks, memo, has_id = info
+        if plain and not (has_id and el.get("id")):
             # Neither starts nor names a comment (_start_node would say None): only blocking is left.
-            if raw_class:
-                blocks = plain_blocks.get(raw_class)
-                if blocks is None:
-                    blocks = plain_blocks[raw_class] = not BLOCKING_CLASSES.isdisjoint(raw_class.split())
+            if open_nodes:
+                if memo is not None:
+                    open_nodes[-1].found.append((el, memo))
                 if blocks:
-                    walker.skip_subtree()
+                    _note_inside(el, open_nodes[-1].found, infos, tables)
+            if blocks:
+                walker.skip_subtree()
             started.append(False)
             continue
+        tag = key[0] if isinstance(key[0], str) else ""
+        raw_class = key[1]
+        el_id = el.get("id") or ""
         classes = frozenset(raw_class.split()) if raw_class else frozenset()
         if tag in BLOCKING_TAGS or classes & BLOCKING_CLASSES or el_id in BLOCKING_IDS:
+            if open_nodes:
+                if memo is not None:
+                    open_nodes[-1].found.append((el, memo))
+                _note_inside(el, open_nodes[-1].found, infos, tables)
             walker.skip_subtree()
             started.append(False)
             continue
         node = _start_node(el, tag, classes, el_id, open_nodes)
         if node is None:
+            if open_nodes and memo is not None:
+                open_nodes[-1].found.append((el, memo))
             started.append(False)
             continue
         # Mark the elements between the parent comment and this one (none above root).
@@ -564,6 +588,36 @@ def find_comment_nodes(root) -> list[CommentNode]:
         if node.cid is None:
             node.cid = _inner_id(node)
     return nodes
+
+
+def _walk_info(key: tuple, tables: tuple) -> tuple:
+    """What find_comment_nodes needs to know of elements of a (tag, class attribute, attribute names):
+    whether, without an id, they neither start nor name a comment; whether such an element blocks;
+    what _candidates says of them for _COMMENT_SELECTORS (None: no selector to ask); whether they have an id.
+    """
+    tag, raw_class, names = key
+    if not isinstance(tag, str):
+        return True, False, None, False
+    plain = tag not in _MAY_START and not (raw_class and "depth-" in raw_class)
+    blocks = bool(raw_class) and not BLOCKING_CLASSES.isdisjoint(raw_class.split())
+    by_class, by_tag, by_attr, names_matter, _ = tables
+    memo = _candidates((tag, raw_class, names if names_matter else ()), by_class, by_tag, by_attr)
+    if not (memo[1] or memo[2]):
+        memo = None
+    return plain, blocks, memo, "id" in names
+
+
+def _note_inside(el, found: list, infos: dict, tables: tuple) -> None:
+    """Note el's descendants (a blocked element's, which the walk skips) as find_comment_nodes would."""
+    for d in el.iterdescendants():
+        if not isinstance(d.tag, str):
+            continue
+        key = (d.tag, d.get("class"), tuple(d.keys()))
+        info = infos.get(key)
+        if info is None:
+            info = infos[key] = _walk_info(key, tables)
+        if info[2] is not None:
+            found.append((d, info[2]))
 
 
 def _start_node(el, tag: str, classes: frozenset[str], el_id: str, open_nodes: list[CommentNode]):
@@ -635,6 +689,26 @@ _COMMENT_SELECTORS = (*AUTHOR_NAME, *PINGBACK_LINK, *DATE_ATTR, *DATE_TEXT, *CON
 _ANCHOR = _COMMENT_SELECTORS[-1]
 
 
+def _comment_hits(node: CommentNode) -> dict[_Sel, list]:
+    """What `_index(own_roots(node), _COMMENT_SELECTORS)` answers, from what the walk noted."""
+    hits: dict[_Sel, list] = {}
+    spine, top = node.spine, node.el
+    for el, (classes, sure, check) in node.found:
+        if el in spine:
+            continue  # between the comment and a reply: in none of its own subtrees
+        for sel in sure:
+            hits.setdefault(sel, []).append(el)
+        if check:
+            scope = el  # the own subtree el is in: its top is a child of the comment or of the spine
+            parent = el.getparent()
+            while parent is not top and parent not in spine:
+                scope, parent = parent, parent.getparent()
+            for sel in check:
+                if sel.matches(el, scope, classes):
+                    hits.setdefault(sel, []).append(el)
+    return hits
+
+
 def _first(hits: dict, selectors: tuple[_Sel, ...]):
     """The first element (by preference, then root and document order) the selectors found."""
     for sel in selectors:
@@ -646,7 +720,7 @@ def _first(hits: dict, selectors: tuple[_Sel, ...]):
 
 def _comment_of(page: Page, node: CommentNode, article: Article) -> Comment:
     roots = own_roots(node)
-    hits = _index(roots, _COMMENT_SELECTORS)  # one walk answers every selector below
+    hits = _comment_hits(node)  # what every selector below finds (noted on find_comment_nodes' walk)
     cid = node.cid or f"wp-{id(node.el)}"
     # author
     name_el = _first(hits, AUTHOR_NAME)
