@@ -861,12 +861,7 @@ def _needs_cleaning(el, *, drop_empty: bool) -> bool:
         raw = d.get("class")
         if tag in NOISE_TAGS or (raw and not NOISE_CLASSES.isdisjoint(raw.split())):
             return True
-        if (
-            drop_empty
-            and tag in _EMPTY_CANDIDATES
-            and not _WORD.search(d.text_content())
-            and next(d.iter("img"), None) is None
-        ):
+        if drop_empty and tag in _EMPTY_CANDIDATES and not _has_word(d) and next(d.iter("img"), None) is None:
             return True
     return False
 
@@ -878,6 +873,9 @@ def _is_noise(el) -> bool:
     return bool(raw) and not NOISE_CLASSES.isdisjoint(raw.split())
 
 
+_NOISY: dict = {}  # (tag, class attribute) -> whether _is_noise says so
+
+
 def _noise_in(el, roots: list) -> dict:
     """The noise elements a content box would drop, outermost only, and each element that holds one.
 
@@ -885,10 +883,17 @@ def _noise_in(el, roots: list) -> dict:
     {noise element: True, element holding noise: False} (empty when there is nothing to drop).
     """
     found: dict = {}
+    noisy = _NOISY
     for top in (el,) if el is not None else roots:
         walker = etree.iterwalk(top, events=("start",))
         for _, d in walker:
-            if d is el or not isinstance(d.tag, str) or not _is_noise(d):
+            key = (d.tag, d.get("class"))
+            is_noise = noisy.get(key)
+            if is_noise is None:
+                if len(noisy) > 4096:
+                    noisy.clear()
+                is_noise = noisy[key] = isinstance(key[0], str) and _is_noise(d)
+            if not is_noise or d is el:
                 continue
             walker.skip_subtree()
             found[d] = True
@@ -975,11 +980,16 @@ def _drop_empty(box) -> None:
         text = el.text  # text_content() starts with it
         if text and _WORD.search(text):
             continue
-        if not _WORD.search(el.text_content()) and next(el.iter("img"), None) is None:
+        if not _has_word(el) and next(el.iter("img"), None) is None:
             _drop(el)
 
 
 _WORD = re.compile(r"\w")
+
+
+def _has_word(el) -> bool:
+    """Whether el's text_content() has a word character, stopping at the first text that has one."""
+    return any(map(_WORD.search, el.itertext()))  # the text nodes string() joins, in order
 
 
 def _dedupe_ids(comments: list[Comment], parents: dict[str, str | None]) -> None:
