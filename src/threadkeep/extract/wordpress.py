@@ -598,7 +598,10 @@ def _walk_info(key: tuple, tables: tuple) -> tuple:
     tag, raw_class, names = key
     if not isinstance(tag, str):
         return True, False, None, False
-    plain = tag not in _MAY_START and not (raw_class and "depth-" in raw_class)
+    # An anchor without an id or a name only names a comment by them (_start_node): plain too.
+    plain = (tag not in _MAY_START or (tag == "a" and "name" not in names)) and not (
+        raw_class and "depth-" in raw_class
+    )
     blocks = bool(raw_class) and not BLOCKING_CLASSES.isdisjoint(raw_class.split())
     by_class, by_tag, by_attr, names_matter, _ = tables
     memo = _candidates((tag, raw_class, names if names_matter else ()), by_class, by_tag, by_attr)
