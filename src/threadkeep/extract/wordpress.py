@@ -722,7 +722,6 @@ def _first(hits: dict, selectors: tuple[_Sel, ...]):
 
 
 def _comment_of(page: Page, node: CommentNode, article: Article) -> Comment:
-    roots = own_roots(node)
     hits = _comment_hits(node)  # what every selector below finds (noted on find_comment_nodes' walk)
     cid = node.cid or f"wp-{id(node.el)}"
     # author
@@ -766,7 +765,7 @@ def _comment_of(page: Page, node: CommentNode, article: Article) -> Comment:
         base = article.url or page.url
         permalink = f"{base.split('#')[0]}#comment-{cid}" if base else f"#comment-{cid}"
     # text
-    html, text = _comment_content(node, roots, _first(hits, CONTENT))
+    html, text = _comment_content(node, _first(hits, CONTENT))
     kind = node.kind
     if kind == "comment" and re.match(r"(?i)^(pingback|trackback)\s*:", text):
         kind = text.split(":", 1)[0].strip().lower()
@@ -800,25 +799,28 @@ def _author_text(el) -> str | None:
 _SAYS = re.compile(r"\s*(says|sagt|dit|dice|schreibt|wrote|écrit)\s*:?\s*$", re.I)
 
 
-def _comment_content(node: CommentNode, roots: list, el) -> tuple[str, str]:
+def _comment_content(node: CommentNode, el) -> tuple[str, str]:
     """HTML and text of a comment without its author, meta, reply and like markup.
 
     The content element (`.comment-content`, `.comment-text`, `.comment-body`, ...) when there
     is one, else all of the comment's own markup. Blocks left wordless are dropped, unless that
     leaves nothing (a comment of only "????" is still a comment). el: the content element.
     """
+    # The comment's own subtrees: only a box without a content element, or of only noise, reads them.
+    roots = own_roots(node) if el is None else None
     html, text = content(_content_box(node, roots, el, drop_empty=True))
     if not text:
         html, text = content(_content_box(node, roots, el, drop_empty=False))
     if not text:  # only noise: take all of it rather than nothing
         box = lxml_html.Element("div")
-        for root in roots:
+        for root in roots if roots is not None else own_roots(node):
             box.append(copy.deepcopy(root))
         html, text = content(box)
     return html, text
 
 
-def _content_box(node: CommentNode, roots: list, el, *, drop_empty: bool):
+def _content_box(node: CommentNode, roots: list | None, el, *, drop_empty: bool):
+    """The content element (el) or a copy of it without noise; with no el, a box of the roots."""
     noise = _noise_in(el, roots)
     if noise:
         # What a copy with the noise dropped would be, built without copying the noise: the
