@@ -506,7 +506,8 @@ class CommentNode:
     spine: set = field(default_factory=set)  # shared: elements between a comment and its replies
     node_els: set = field(default_factory=set)  # shared: every comment's own element
     # The elements inside the comment's element and outside its replies, in document order,
-    # each with what _candidates says of it, when a selector of _COMMENT_SELECTORS may match it.
+    # each followed by what _candidates says of it, when a selector of _COMMENT_SELECTORS may
+    # match it (a flat list: el, memo, el, memo, ...; no tuple per element for the GC to track).
     # Elements later found to be between the comment and a reply (spine) are still listed.
     found: list = field(default_factory=list, repr=False)
 
@@ -544,7 +545,7 @@ def find_comment_nodes(root) -> list[CommentNode]:
             # Neither starts nor names a comment (_start_node would say None): only blocking is left.
             if open_nodes:
                 if memo is not None:
-                    open_nodes[-1].found.append((el, memo))
+                    open_nodes[-1].found.extend((el, memo))
                 if blocks:
                     _note_inside(el, open_nodes[-1].found, infos, tables)
             if blocks:
@@ -558,7 +559,7 @@ def find_comment_nodes(root) -> list[CommentNode]:
         if tag in BLOCKING_TAGS or classes & BLOCKING_CLASSES or el_id in BLOCKING_IDS:
             if open_nodes:
                 if memo is not None:
-                    open_nodes[-1].found.append((el, memo))
+                    open_nodes[-1].found.extend((el, memo))
                 _note_inside(el, open_nodes[-1].found, infos, tables)
             walker.skip_subtree()
             started.append(False)
@@ -566,7 +567,7 @@ def find_comment_nodes(root) -> list[CommentNode]:
         node = _start_node(el, tag, classes, el_id, open_nodes)
         if node is None:
             if open_nodes and memo is not None:
-                open_nodes[-1].found.append((el, memo))
+                open_nodes[-1].found.extend((el, memo))
             started.append(False)
             continue
         # Mark the elements between the parent comment and this one (none above root).
@@ -620,7 +621,7 @@ def _note_inside(el, found: list, infos: dict, tables: tuple) -> None:
         if info is None:
             info = infos[key] = _walk_info(key, tables)
         if info[2] is not None:
-            found.append((d, info[2]))
+            found.extend((d, info[2]))
 
 
 def _start_node(el, tag: str, classes: frozenset[str], el_id: str, open_nodes: list[CommentNode]):
@@ -696,7 +697,8 @@ def _comment_hits(node: CommentNode) -> dict[_Sel, list]:
     """What `_index(own_roots(node), _COMMENT_SELECTORS)` answers, from what the walk noted."""
     hits: dict[_Sel, list] = {}
     spine, top = node.spine, node.el
-    for el, (classes, sure, check) in node.found:
+    found = node.found
+    for el, (classes, sure, check) in zip(found[::2], found[1::2], strict=True):
         if el in spine:
             continue  # between the comment and a reply: in none of its own subtrees
         for sel in sure:
