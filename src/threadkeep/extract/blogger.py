@@ -74,8 +74,10 @@ class BloggerExtractor(Extractor):
         if page.host.endswith(".blogspot.com") or page.host == "blogger.com":
             return True
         gen = page.meta("generator")
-        if gen and GENERATOR.search(gen):
-            return True
+        if gen:
+            # Blogger always names itself; a page whose generator names another platform
+            # (WordPress, vBulletin, …) is not Blogger's, and needs no page-wide scan to say so.
+            return bool(GENERATOR.search(gen))
         # Blogger's feeds and style sheets in the <head> (small: a walk, not a page-wide query)
         head = page.tree.find("head")
         if head is not None:
