@@ -95,8 +95,12 @@ class Page:
         return None
 
     def by_id(self, element_id: str, root=None):
-        """The first element with this id (a walk that stops there)."""
-        for el in (root if root is not None else self.tree).iter():
+        """The first element with this id: libxml2 keeps a table of the ids of an HTML document,
+        so XPath's id() is a lookup, not a scan. Within `root` when given."""
+        if root is None:
+            found = self.tree.xpath("id($i)", i=element_id)
+            return found[0] if found else None
+        for el in root.iter():
             if el.get("id") == element_id:
                 return el
         return None

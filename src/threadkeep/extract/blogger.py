@@ -86,14 +86,15 @@ class BloggerExtractor(Extractor):
                 if "blogger.com/feeds/" in href or "blogger.com/static/" in href:
                     return True
         # Blogger's comment markup (templates whose <head> is gone: saved or re-served pages),
-        # found in one page-wide scan.
-        marker = next(iter(page.xpath('//*[@id="top-ra" or @id="comments-block"]')), None)
-        if marker is None:
-            return False
-        if marker.get("id") == "top-ra":
-            return marker.tag == "ol" and marker.xpath(f"ancestor::div[{_has_class('comment-thread')}]") != []
-        return marker.tag == "dl" and bool(
-            page.xpath('//a[contains(@href, "blogger.com/")] | //script[contains(@src, "blogger.com/")]')
+        # by id (a table lookup in libxml2, not a scan).
+        marker = page.by_id("top-ra")
+        if marker is not None and marker.tag == "ol":
+            return marker.xpath(f"ancestor::div[{_has_class('comment-thread')}]") != []
+        marker = page.by_id("comments-block")
+        return (
+            marker is not None
+            and marker.tag == "dl"
+            and bool(page.xpath('//a[contains(@href, "blogger.com/")] | //script[contains(@src, "blogger.com/")]'))
         )
 
     def extract(self, page: Page) -> Extraction:
