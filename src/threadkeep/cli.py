@@ -7,6 +7,7 @@ lock). A traceback only with --debug.
 
 from __future__ import annotations
 
+import io
 import sys
 from contextlib import contextmanager
 from enum import StrEnum
@@ -77,7 +78,7 @@ def _emit(thread, fmt: Format, output: Path | None, *, depth: int | None = None,
         if output is not None:
             from rich.console import Console
 
-            console = Console(record=True, width=100, file=open("/dev/null", "w"), highlight=False)  # noqa: SIM115
+            console = Console(record=True, width=100, file=io.StringIO(), highlight=False)
             console.print(EXPORTERS["tree"](thread, depth=depth, show_article=show_article))
             write_atomic(output, console.export_text())
         else:
