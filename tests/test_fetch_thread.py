@@ -11,6 +11,7 @@ import sys
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archive_dicts import walk_dicts
 from corpus import SEED_FEED, SEED_PAGE
 from server import Resp
 from threadkeep.archive import FetchOptions, archive_url
@@ -133,14 +134,6 @@ def test_fetch_url_writes_archive_and_warc_and_reextract_reproduces_it(blog, tmp
             c.pop("last_seen", None)
         d.pop("snapshots", None)
     assert first == second
-
-
-def walk_dicts(comments):
-    stack = list(comments)
-    while stack:
-        c = stack.pop()
-        yield c
-        stack.extend(c["replies"])
 
 
 def test_fetch_404_is_one_line_exit_1(server):

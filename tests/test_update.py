@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from archive_dicts import walk_dicts
 from corpus import SEED_PAGE
 from server import Resp
 from threadkeep import fetch as fetch_module
@@ -431,11 +432,3 @@ def test_update_api_against_the_server(server, tmp_path, clock):
     result = update_archive(path, fast(), keep_warc=False)
     assert result.status == "changed" and result.changes.added == [NEW_REPLY, NEW_TOP]
     assert not (tmp_path / "a.warc.gz").exists()
-
-
-def walk_dicts(comments):
-    stack = list(comments)
-    while stack:
-        c = stack.pop()
-        yield c
-        stack.extend(c["replies"])

@@ -168,6 +168,11 @@ class FetchOptions:
     on_progress: Callable[[str, int, int | None], None] | None = None  # (what, done, total)
     max_feed_pages: int = 1000
 
+    def reads_more(self, extraction: Extraction) -> bool:
+        """Whether to look past the page for comments: always with "feed", never with "page",
+        and with "auto" when the page shows that it does not hold the whole thread."""
+        return self.comments == "feed" or (self.comments == "auto" and not extraction.complete)
+
     def fetch_config(self):
         from threadkeep.fetch import FetchConfig
 
@@ -265,7 +270,7 @@ def complete_from_blogger_feed(extraction: Extraction, page: Page, fetcher, opti
         parse_feed_page,
     )
 
-    if options.comments == "page" or (options.comments == "auto" and extraction.complete):
+    if not options.reads_more(extraction):
         return
     if not extraction.post_id:
         _note(options, f"{page.url}: the page does not give its post id; comments from the page only")
@@ -297,7 +302,7 @@ def complete_wordpress(extraction: Extraction, page: Page, fetcher, options: Fet
         rest_api_url,
     )
 
-    if options.comments == "page" or (options.comments == "auto" and extraction.complete):
+    if not options.reads_more(extraction):
         return
     comments = extraction.comments
     seen = {page.url}

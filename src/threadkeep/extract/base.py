@@ -1,8 +1,8 @@
 """What every extractor stands on: the parsed page, the Extractor base class, forgiving helpers.
 
 Extractors locate their regions with lxml (`page.tree`, XPath or CSS selectors): it parses
-about twenty times faster than building a full BeautifulSoup tree, and the HTML APIs meet
-in `page.soup_of(element)` where an extractor wants BeautifulSoup for one small region.
+about twenty times faster than building a full BeautifulSoup tree, which alone costs as much as
+trafilatura's whole extraction (docs/performance.md).
 Extractors never fetch and never print; they return an `Extraction`.
 """
 
@@ -147,12 +147,6 @@ class Page:
             if name in metas:
                 return metas[name]
         return None
-
-    def soup_of(self, element):
-        """A BeautifulSoup tree of one region (parse less: never the whole page)."""
-        from bs4 import BeautifulSoup
-
-        return BeautifulSoup(lxml_html.tostring(element, encoding="unicode"), "lxml")
 
 
 @dataclass

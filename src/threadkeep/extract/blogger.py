@@ -30,7 +30,7 @@ from threadkeep.extract.base import (
     text_of,
 )
 from threadkeep.extract.generic import generic_article
-from threadkeep.model import Article, Comment
+from threadkeep.model import Article, Comment, walk
 
 REMOVED_STUBS = (
     "this comment has been removed by the author",
@@ -103,7 +103,7 @@ class BloggerExtractor(Extractor):
         comments: list[Comment] = []
         if region is not None:
             comments = self.threaded_comments(page, region) or self.flat_comments(page, region)
-        for c in _walk_flat(comments):
+        for c in walk(comments):
             c.author.is_post_author = c.author.is_post_author or (
                 same_name(c.author.name, article.author.name)
                 and c.author.url == article.author.url
@@ -370,13 +370,7 @@ class BloggerExtractor(Extractor):
                 m = _COUNT.match(text_of(el))
                 if m and shown is None:
                     shown = int(re.sub(r"[,.]", "", m.group(1)) or 0)
-        return shown is None or shown <= sum(1 for _ in _walk_flat(comments))
-
-
-def _walk_flat(comments: list[Comment]):
-    from threadkeep.model import walk
-
-    return walk(comments)
+        return shown is None or shown <= sum(1 for _ in walk(comments))
 
 
 def _enclosing(li, comments: dict, seen: dict) -> tuple[Comment | None, bool]:
