@@ -7,7 +7,6 @@ expected shapes are those of MANIFEST.tsv (count_basis markup).
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 
 import pytest
@@ -39,6 +38,7 @@ def _manifest() -> list[dict[str, str]]:
 
 
 WP_ROWS = [r for r in _manifest() if r["platform"] == "wordpress"]
+WP_IDS = [r["file"].split("/")[-1][:40] for r in WP_ROWS]
 NOT_WP = [
     r["file"]
     for r in _manifest()
@@ -63,7 +63,7 @@ def test_the_corpus_has_the_wordpress_pages():
     assert "dragnet/R55_blogohblog.com_breathtaking-movies.html" in files
 
 
-@pytest.mark.parametrize("row", WP_ROWS, ids=[r["file"].split("/")[-1][:40] for r in WP_ROWS])
+@pytest.mark.parametrize("row", WP_ROWS, ids=WP_IDS)
 def test_thread_shape_matches_manifest(row):
     thread = _thread(row["file"])
     assert thread.source.platform == "wordpress"
@@ -218,13 +218,58 @@ def test_widget_links_to_other_posts_comment_pages_are_not_paging():
     assert not has_comment_paging(page)
 
 
-def test_extraction_is_fast():
-    """Every corpus page, parse included, well under what a general-purpose extractor takes."""
-    pages = [decode((CORPUS / r["file"]).read_bytes()) for r in WP_ROWS]
-    start = time.perf_counter()
-    for html in pages:
-        WordPressExtractor().extract(Page(html))
-    assert time.perf_counter() - start < 5.0
+NOISY_CONTENT = """<html><head><meta name="generator" content="WordPress 6.4"></head><body>
+<ol class="commentlist">
+<li id="comment-1" class="comment depth-1"><div class="comment-content">\r\n a &amp; b &lt;c&gt;
+<div class="comment-author vcard"><cite>Ann</cite> says:</div> tail &amp; more <!-- a note -->
+<div class="comment-meta-data"><span class="comment-time">May 8, 2020, 10:31 pm</span></div>\r\n
+<div class="comment-text"><p>Text \u00a0&nbsp;with <a href="https://x.example/?a=1&amp;b=2">a link</a>.</p></div>
+<span class="comment-reply-link"><a class="comment-reply-link" href="?replytocom=1#respond">Reply</a></span>
+</div></li>
+<li id="comment-2" class="comment depth-1"><div class="comment-content">
+<div class="comment-author vcard"><cite>Bob</cite></div><div class="comment-text"><p>Kept.</p><p> · </p></div>
+</div></li>
+<li id="comment-3" class="comment depth-1"><div class="comment-content">
+<div class="comment-text"><p>Deep <span class="reply">Reply</span> noise.</p></div></div></li>
+<li id="comment-4" class="comment depth-1"><div class="comment-content"><div class="comment-author">Cy</div>
+<div class="reply">Reply</div></div></li>
+</ol></body></html>"""
+
+
+def _content_reads(page: Page):
+    """(fast answer or None, what the copy answers) for every comment's content element of the page."""
+    from threadkeep.extract.base import content
+    from threadkeep.extract.wordpress import (
+        CONTENT,
+        _comment_hits,
+        _content_box,
+        _first,
+        _noise_in,
+        _read_without_child_noise,
+    )
+
+    for node in find_comment_nodes(page.tree):
+        el = _first(_comment_hits(node), CONTENT)
+        if el is None:
+            continue
+        noise = _noise_in(el, None)
+        fast = _read_without_child_noise(el, noise) if noise else None
+        yield fast, content(_content_box(node, None, el, noise, drop_empty=True))
+
+
+@pytest.mark.parametrize("rel", [r["file"] for r in WP_ROWS] + [None], ids=[*WP_IDS, "noisy"])
+def test_content_read_in_place_is_the_copy_without_noise(rel):
+    """The in-place read of a content element whose noise is among its children answers exactly
+    what the copy without the noise answers; the other shapes are left to the copy."""
+    page = _page(rel) if rel else Page(NOISY_CONTENT)
+    reads = list(_content_reads(page))
+    for fast, copied in reads:
+        if fast is not None:
+            assert fast == copied
+    if rel is None:  # the first comment read in place; the empty block, deep noise and all-noise are not
+        assert [fast is not None for fast, _ in reads] == [True, False, False, True]
+        assert reads[0][0][1] == "a & b <c>\ntail & more\n\nText with a link."
+        assert reads[3][0][1] == ""  # all noise: the caller reads it again without dropping
 
 
 # ----------------------------------------------------------------------------- synthetic markup

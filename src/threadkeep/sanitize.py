@@ -124,17 +124,24 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BREAK = "\x00"  # paragraph-break marker inside the text being built (NULs are removed first)
 
 
-def element_text(root) -> str:
+def element_text(root, leave_out=None) -> str:
     """Plain text of an lxml element: blocks become paragraphs (blank line), <br> a newline.
 
     One pass of lxml's own tree walker (no recursion: deep trees are fine). Text nodes cannot
     hold NUL (libxml2 refuses it), so NUL marks paragraph breaks while the text is built.
+    leave_out: elements read as if dropped with drop_tree(): nothing of them but their tail.
     """
     parts: list[str] = []
     append = parts.append
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, el in walker:
         tag = el.tag
+        if leave_out and el in leave_out and el is not root:
+            if event == "start":
+                walker.skip_subtree()
+            elif el.tail:  # its end (or, for a comment or processing instruction, its only event)
+                append(el.tail)
+            continue
         if event == "start":
             if tag in _SKIP_TEXT:
                 walker.skip_subtree()
@@ -162,6 +169,9 @@ def _tidy(raw: str) -> str:
     paragraphs = []
     for block in raw.split(_BREAK):
         if not block or block.isspace():
+            continue
+        if "\n" not in block:  # one line (most blocks): the same as the general case below
+            paragraphs.append(" ".join(block.split()))
             continue
         text = "\n".join(" ".join(words) for line in block.split("\n") if (words := line.split()))
         if text:

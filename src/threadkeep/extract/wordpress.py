@@ -41,6 +41,7 @@ from threadkeep.extract.base import (
 )
 from threadkeep.extract.generic import generic_article
 from threadkeep.model import Article, Comment, build_tree
+from threadkeep.sanitize import clean_html, element_text
 
 # ----------------------------------------------------------------------------- selectors (data)
 
@@ -810,9 +811,11 @@ def _comment_content(node: CommentNode, el) -> tuple[str, str]:
     """
     # The comment's own subtrees: only a box without a content element, or of only noise, reads them.
     roots = own_roots(node) if el is None else None
-    html, text = content(_content_box(node, roots, el, drop_empty=True))
+    noise = _noise_in(el, roots)
+    read = _read_without_child_noise(el, noise) if el is not None and noise else None
+    html, text = read or content(_content_box(node, roots, el, noise, drop_empty=True))
     if not text:
-        html, text = content(_content_box(node, roots, el, drop_empty=False))
+        html, text = content(_content_box(node, roots, el, noise, drop_empty=False))
     if not text:  # only noise: take all of it rather than nothing
         box = lxml_html.Element("div")
         for root in roots if roots is not None else own_roots(node):
@@ -821,9 +824,10 @@ def _comment_content(node: CommentNode, el) -> tuple[str, str]:
     return html, text
 
 
-def _content_box(node: CommentNode, roots: list | None, el, *, drop_empty: bool):
-    """The content element (el) or a copy of it without noise; with no el, a box of the roots."""
-    noise = _noise_in(el, roots)
+def _content_box(node: CommentNode, roots: list | None, el, noise: dict, *, drop_empty: bool):
+    """The content element (el) or a copy of it without noise; with no el, a box of the roots.
+
+    noise: what _noise_in(el, roots) answers."""
     if noise:
         # What a copy with the noise dropped would be, built without copying the noise: the
         # subtrees that hold none are copied whole, the elements that hold some one by one.
@@ -857,6 +861,55 @@ def _content_box(node: CommentNode, roots: list | None, el, *, drop_empty: bool)
     if drop_empty:
         _drop_empty(box)
     return box
+
+
+# Elements whose text HTML does not escape (or reads as markup): a content element of these is copied.
+_RAW_TEXT_TAGS = frozenset(
+    {"script", "style", "textarea", "title", "xmp", "plaintext", "iframe", "noembed", "noframes", "noscript"}
+)
+
+
+def _read_without_child_noise(el, noise: dict) -> tuple[str, str] | None:
+    """What content(_content_box(..., drop_empty=True)) answers, read from el where it is.
+
+    For the common shape (author, meta and reply markup among the content element's own
+    children, none deeper, and no block left wordless): the HTML is el's text and its other
+    children serialised as they stand, the text a walk that leaves the noise out. Copying el
+    without the noise (_copy_without) and then dropping empty blocks cost more than reading it.
+    None when the shape is another one: the caller builds the copy.
+    """
+    if el.tag in _RAW_TEXT_TAGS:
+        return None
+    for d, is_noise in noise.items():
+        if not is_noise or d.getparent() is not el:
+            return None
+    pieces = [_escape_text(el.text)] if el.text else []
+    for child in el:
+        if child in noise:
+            if child.tail:
+                pieces.append(_escape_text(child.tail))
+            continue
+        if isinstance(child.tag, str) and _holds_empty_block(child):
+            return None  # _drop_empty would take it out of the copy
+        pieces.append(lxml_html.tostring(child, encoding="unicode"))  # with its tail, as in the copy
+    html = clean_html("".join(pieces))
+    return html, element_text(el, leave_out=noise) if html else ""
+
+
+def _escape_text(text: str) -> str:
+    """Text as markup whose parse is that text (the sanitizer parses what it is given)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _holds_empty_block(top) -> bool:
+    """Whether _drop_empty would drop top or a block inside it (a copy of top, in a box)."""
+    for el in top.iter("p", "div", "span", "header", "footer", "aside", "section"):
+        text = el.text
+        if text and _WORD.search(text):
+            continue
+        if not _has_word(el) and next(el.iter("img"), None) is None:
+            return True
+    return False
 
 
 def _needs_cleaning(el, *, drop_empty: bool) -> bool:
