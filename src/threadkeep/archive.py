@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from threadkeep.encoding import decode
 from threadkeep.errors import InputError
 from threadkeep.extract import extract_page, finish, run_extractor
 from threadkeep.extract.base import Extraction, Page
@@ -60,10 +59,10 @@ def thread_from_bytes(raw: bytes, url: str | None, *, name: str) -> Thread:
     elif head.startswith(b"<?xml") and b"<feed" in raw[:4096] and b"http://www.w3.org/2005/Atom" in raw[:4096]:
         thread = thread_from_atom_export(raw, url, name=name)
     else:
-        text = decode(raw)
-        if not looks_like_html(text):
+        page = Page.from_bytes(raw, url)
+        if not looks_like_html(page.html):
             raise InputError(f"{name}: not HTML (no markup found)")
-        thread = extract_page(Page(text, url))
+        thread = extract_page(page)
     thread.source = Source(
         url=url,
         final_url=url,
@@ -230,7 +229,7 @@ def fetch_thread(
     resp = fetcher.get(url, accept="html", etag=etag, last_modified=last_modified)
     if resp.not_modified:
         raise NotModified(resp)
-    page = Page(resp.text, resp.final_url)
+    page = Page.from_bytes(resp.content, resp.final_url, resp.content_type)
     extraction = run_extractor(page)
     if extraction.platform == "blogger":
         complete_from_blogger_feed(extraction, page, fetcher, options)
@@ -313,7 +312,7 @@ def complete_wordpress(extraction: Extraction, page: Page, fetcher, options: Fet
             continue
         seen.add(next_url)
         resp = fetcher.get(next_url, accept="html")
-        other = Page(resp.text, resp.final_url)
+        other = Page.from_bytes(resp.content, resp.final_url, resp.content_type)
         comments = merge_comments(comments, WordPressExtractor().extract(other).comments)
         queue.extend(u for u in comment_page_urls(other) if u not in seen)
         _progress(options, "comment pages", len(seen), None)

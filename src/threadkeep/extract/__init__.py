@@ -12,7 +12,6 @@ import copy
 import sys
 import types
 
-from threadkeep.encoding import decode
 from threadkeep.extract.abstract import find_abstract
 from threadkeep.extract.base import Extraction, Extractor, Page, content
 from threadkeep.extract.blogger import BloggerExtractor
@@ -71,8 +70,7 @@ def extract_page(page: Page) -> Thread:
 
 def extract(html: str | bytes, url: str | None = None) -> Thread:
     """Extract a thread from a page's HTML (text or bytes). No network."""
-    text = decode(html) if isinstance(html, bytes) else html
-    return extract_page(Page(text, url))
+    return extract_page(Page.from_bytes(html, url) if isinstance(html, bytes) else Page(html, url))
 
 
 class _CallableModule(types.ModuleType):
