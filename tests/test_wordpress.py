@@ -237,24 +237,14 @@ NOISY_CONTENT = """<html><head><meta name="generator" content="WordPress 6.4"></
 
 
 def _content_reads(page: Page):
-    """(fast answer or None, what the copy answers) for every comment's content element of the page."""
+    """(what the in-place read answers or None, what the copy answers) for every comment's content element."""
     from threadkeep.extract.base import content
-    from threadkeep.extract.wordpress import (
-        CONTENT,
-        _comment_hits,
-        _content_box,
-        _first,
-        _noise_in,
-        _read_without_child_noise,
-    )
+    from threadkeep.extract.wordpress import CONTENT, _comment_hits, _content_box, _first, _noise_in, _read_in_place
 
     for node in find_comment_nodes(page.tree):
         el = _first(_comment_hits(node), CONTENT)
-        if el is None:
-            continue
-        noise = _noise_in(el, None)
-        fast = _read_without_child_noise(el, noise) if noise else None
-        yield fast, content(_content_box(node, None, el, noise, drop_empty=True))
+        if el is not None:
+            yield _read_in_place(el), content(_content_box(node, None, el, _noise_in(el, None), drop_empty=True))
 
 
 @pytest.mark.parametrize("rel", [r["file"] for r in WP_ROWS] + [None], ids=[*WP_IDS, "noisy"])

@@ -38,12 +38,18 @@ def charset_from_header(content_type: str | None) -> str | None:
 
 def sniff_encoding(raw: bytes, content_type: str | None = None) -> tuple[str, str]:
     """(codec name, how it was found): 'header', 'bom', 'meta', 'detected' or 'default'."""
+    enc, how, _text = _sniff(raw, content_type)
+    return enc, how
+
+
+def _sniff(raw: bytes, content_type: str | None) -> tuple[str, str, str | None]:
+    """sniff_encoding(), and the text when telling UTF-8 from the rest took decoding it (else None)."""
     enc = charset_from_header(content_type)
     if enc:
-        return enc, "header"
+        return enc, "header", None
     for bom, name in _BOMS:
         if raw.startswith(bom):
-            return name, "bom"
+            return name, "bom", None
     m = _META.search(raw[:4096])
     enc = _codec(m.group(1).decode("ascii", "replace")) if m else None
     if enc:
@@ -52,15 +58,14 @@ def sniff_encoding(raw: bytes, content_type: str | None = None) -> tuple[str, st
         # A page that declares UTF-8 but is not valid UTF-8 (cp1252 mislabelled): detect instead.
         if enc == "utf-8":
             try:
-                raw.decode("utf-8")
+                return enc, "meta", raw.decode("utf-8")
             except UnicodeDecodeError:
-                return _detect(raw), "detected"
-        return enc, "meta"
+                return _detect(raw), "detected", None
+        return enc, "meta", None
     try:
-        raw.decode("utf-8")
-        return "utf-8", "default"
+        return "utf-8", "default", raw.decode("utf-8")
     except UnicodeDecodeError:
-        return _detect(raw), "detected"
+        return _detect(raw), "detected", None
 
 
 def _detect(raw: bytes) -> str:
@@ -89,16 +94,14 @@ def decode(raw: bytes, content_type: str | None = None) -> str:
 def decode_page(raw: bytes, content_type: str | None = None) -> tuple[str, bytes | None]:
     """The text of a page's bytes (as decode()), and the bytes that are exactly that text in
     UTF-8 when the page is valid UTF-8 (None otherwise): lxml parses those faster than the text."""
-    enc, _how = sniff_encoding(raw, content_type)
-    utf8 = None
-    if enc == "utf-8":
+    enc, _how, text = _sniff(raw, content_type)
+    utf8 = raw if text is not None else None  # sniffing decoded it as UTF-8 without an error
+    if text is None:
         try:
-            text = raw.decode("utf-8")
-            utf8 = raw
+            text = raw.decode(enc)
+            utf8 = raw if enc == "utf-8" else None
         except UnicodeDecodeError:
-            text = raw.decode("utf-8", errors="replace")
-    else:
-        text = raw.decode(enc, errors="replace")
+            text = raw.decode(enc, errors="replace")
     if text.startswith("\ufeff"):
         text = text[1:]
         utf8 = utf8[len(codecs.BOM_UTF8) :] if utf8 is not None else None

@@ -13,7 +13,7 @@ from typing import Any
 SCHEMA_VERSION = 1
 
 
-@dataclass
+@dataclass(slots=True)
 class Author:
     name: str | None = None
     url: str | None = None
@@ -192,7 +192,7 @@ class Revision:
         return {"text": self.text, "html": self.html, "seen_at": self.seen_at}
 
 
-@dataclass
+@dataclass(slots=True)
 class Comment:
     """One comment. Only its place in the tree and its text define it; the rest is best-effort."""
 

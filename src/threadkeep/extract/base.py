@@ -172,10 +172,15 @@ class Page:
         return urljoin(self.url, href) if self.url else href
 
     @cached_property
+    def meta_elements(self) -> list:
+        """Every <meta> of the page in document order: one walk of the page for every reader."""
+        return list(self.tree.iter("meta"))
+
+    @cached_property
     def _metas(self) -> dict[str, str]:
         """Every <meta name|property|itemprop=…> with content, first one per name (one pass)."""
         found: dict[str, str] = {}
-        for el in self.tree.iter("meta"):
+        for el in self.meta_elements:
             content = (el.get("content") or "").strip()
             if not content:
                 continue
@@ -228,7 +233,15 @@ def text_of(element) -> str:
     """Whitespace-collapsed text of an element ('' for None)."""
     if element is None:
         return ""
-    return " ".join(element.text_content().split())
+    return " ".join(text_content(element).split())
+
+
+def text_content(element) -> str:
+    """element.text_content(); an element without children (a name, a date) is its own text,
+    read without the XPath string() call behind text_content()."""
+    if len(element):
+        return element.text_content()
+    return element.text or ""
 
 
 def first(elements: list):

@@ -37,6 +37,7 @@ from threadkeep.extract.base import (
     parse_date,
     same_name,
     squash,
+    text_content,
     text_of,
 )
 from threadkeep.extract.generic import generic_article
@@ -451,7 +452,7 @@ class WordPressExtractor(Extractor):
         tree = page.tree
         generator = " ".join(
             (el.get("content") or "")
-            for el in tree.iter("meta")
+            for el in page.meta_elements
             if (el.get("name") or "").translate(_GENERATOR_CASE) == "generator"
         ).lower()
         if "wordpress" in generator:
@@ -495,7 +496,7 @@ class WordPressExtractor(Extractor):
 # ----------------------------------------------------------------------------- comment markup
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class CommentNode:
     """One comment's own element, its WordPress id, its kind and its parent comment."""
 
@@ -794,7 +795,7 @@ def _author_text(el) -> str | None:
         for junk in AUTHOR_NOISE(el):
             if junk is not el:
                 _drop(junk)
-    name = squash(el.text_content())
+    name = squash(text_content(el))
     name = _SAYS.sub("", name)
     return name or None
 
@@ -811,8 +812,8 @@ def _comment_content(node: CommentNode, el) -> tuple[str, str]:
     """
     # The comment's own subtrees: only a box without a content element, or of only noise, reads them.
     roots = own_roots(node) if el is None else None
-    noise = _noise_in(el, roots)
-    read = _read_without_child_noise(el, noise) if el is not None and noise else None
+    read = _read_in_place(el) if el is not None else None
+    noise = _noise_in(el, roots) if read is None or not read[1] else {}
     html, text = read or content(_content_box(node, roots, el, noise, drop_empty=True))
     if not text:
         html, text = content(_content_box(node, roots, el, noise, drop_empty=False))
@@ -869,28 +870,28 @@ _RAW_TEXT_TAGS = frozenset(
 )
 
 
-def _read_without_child_noise(el, noise: dict) -> tuple[str, str] | None:
+def _read_in_place(el) -> tuple[str, str] | None:
     """What content(_content_box(..., drop_empty=True)) answers, read from el where it is.
 
-    For the common shape (author, meta and reply markup among the content element's own
-    children, none deeper, and no block left wordless): the HTML is el's text and its other
-    children serialised as they stand, the text a walk that leaves the noise out. Copying el
-    without the noise (_copy_without) and then dropping empty blocks cost more than reading it.
-    None when the shape is another one: the caller builds the copy.
+    For the common shapes: no noise in el, or author, meta and reply markup among el's own
+    children and none deeper; and no block that would be left wordless. The HTML is then el's
+    text and its other children serialised as they stand, the text a walk that leaves the noise
+    out: copying el without the noise (_copy_without) and dropping empty blocks cost more than
+    reading it. None for any other shape: the caller builds the copy.
     """
     if el.tag in _RAW_TEXT_TAGS:
         return None
-    for d, is_noise in noise.items():
-        if not is_noise or d.getparent() is not el:
-            return None
+    noise = {}
     pieces = [_escape_text(el.text)] if el.text else []
     for child in el:
-        if child in noise:
-            if child.tail:
-                pieces.append(_escape_text(child.tail))
-            continue
-        if isinstance(child.tag, str) and _holds_empty_block(child):
-            return None  # _drop_empty would take it out of the copy
+        if isinstance(child.tag, str):
+            if _noisy(child):
+                noise[child] = True
+                if child.tail:
+                    pieces.append(_escape_text(child.tail))
+                continue
+            if _needs_cleaning(child, drop_empty=True, itself=True):
+                return None  # noise deeper down, or a block _drop_empty would take out of the copy
         pieces.append(lxml_html.tostring(child, encoding="unicode"))  # with its tail, as in the copy
     html = clean_html("".join(pieces))
     return html, element_text(el, leave_out=noise) if html else ""
@@ -901,28 +902,20 @@ def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _holds_empty_block(top) -> bool:
-    """Whether _drop_empty would drop top or a block inside it (a copy of top, in a box)."""
-    for el in top.iter("p", "div", "span", "header", "footer", "aside", "section"):
-        text = el.text
-        if text and _WORD.search(text):
-            continue
-        if not _has_word(el) and next(el.iter("img"), None) is None:
-            return True
-    return False
+def _needs_cleaning(el, *, drop_empty: bool, itself: bool = False) -> bool:
+    """Whether a content element holds noise (or, with drop_empty, a wordless block) to take out.
 
-
-def _needs_cleaning(el, *, drop_empty: bool) -> bool:
-    """Whether a content element holds noise (or, with drop_empty, a wordless block) to take out."""
-    for d in el.iterdescendants():
+    itself: el is looked at too (a child of the content element, in a copy of it)."""
+    for d in el.iter() if itself else el.iterdescendants():
         tag = d.tag
         if not isinstance(tag, str):
             continue
-        raw = d.get("class")
-        if tag in NOISE_TAGS or (raw and not NOISE_CLASSES.isdisjoint(raw.split())):
+        if _noisy(d):
             return True
-        if drop_empty and tag in _EMPTY_CANDIDATES and not _has_word(d) and next(d.iter("img"), None) is None:
-            return True
+        if drop_empty and tag in _EMPTY_CANDIDATES:
+            text = d.text  # text_content() starts with it
+            if not (text and _WORD.search(text)) and not _has_word(d) and next(d.iter("img"), None) is None:
+                return True
     return False
 
 
@@ -936,6 +929,17 @@ def _is_noise(el) -> bool:
 _NOISY: dict = {}  # (tag, class attribute) -> whether _is_noise says so
 
 
+def _noisy(el) -> bool:
+    """_is_noise(el), remembered per tag and class attribute."""
+    key = (el.tag, el.get("class"))
+    is_noise = _NOISY.get(key)
+    if is_noise is None:
+        if len(_NOISY) > 4096:
+            _NOISY.clear()
+        is_noise = _NOISY[key] = isinstance(key[0], str) and _is_noise(el)
+    return is_noise
+
+
 def _noise_in(el, roots: list) -> dict:
     """The noise elements a content box would drop, outermost only, and each element that holds one.
 
@@ -943,17 +947,10 @@ def _noise_in(el, roots: list) -> dict:
     {noise element: True, element holding noise: False} (empty when there is nothing to drop).
     """
     found: dict = {}
-    noisy = _NOISY
     for top in (el,) if el is not None else roots:
         walker = etree.iterwalk(top, events=("start",))
         for _, d in walker:
-            key = (d.tag, d.get("class"))
-            is_noise = noisy.get(key)
-            if is_noise is None:
-                if len(noisy) > 4096:
-                    noisy.clear()
-                is_noise = noisy[key] = isinstance(key[0], str) and _is_noise(d)
-            if not is_noise or d is el:
+            if d is el or not _noisy(d):
                 continue
             walker.skip_subtree()
             found[d] = True
@@ -1339,7 +1336,7 @@ def _first_outside(scopes: list, selectors: tuple[_Sel, ...], find: _PostIndex, 
 def _page_metas(page: Page) -> dict[str, str]:
     """Every <meta name|property|itemprop content> of the page, first one of a name kept (one pass)."""
     metas: dict[str, str] = {}
-    for el in page.tree.iter("meta"):
+    for el in page.meta_elements:
         value = (el.get("content") or "").strip()
         if not value:
             continue
