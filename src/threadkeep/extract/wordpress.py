@@ -704,7 +704,10 @@ def _comment_hits(node: CommentNode) -> dict[_Sel, list]:
         if el in spine:
             continue  # between the comment and a reply: in none of its own subtrees
         for sel in sure:
-            hits.setdefault(sel, []).append(el)
+            if (els := hits.get(sel)) is None:
+                hits[sel] = [el]
+            else:
+                els.append(el)
         if check:
             scope = el  # the own subtree el is in: its top is a child of the comment or of the spine
             parent = el.getparent()
