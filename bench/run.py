@@ -416,7 +416,9 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="threadkeep benchmark (see docs/performance.md)")
     ap.add_argument("--sizes", default="1000,10000,50000", help="synthetic thread sizes (comments)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per page / per size up to 10k (best kept)")
-    ap.add_argument("--repeat-large", type=int, default=1, help="runs per size over 10k (best kept)")
+    ap.add_argument(
+        "--repeat-large", type=int, default=3, help="runs per size over 10k (best kept; as many as below by default)"
+    )
     ap.add_argument("--startup-repeat", type=int, default=10)
     ap.add_argument("--skip-corpus", action="store_true")
     ap.add_argument("--skip-scaling", action="store_true")

@@ -70,9 +70,19 @@ _COMPOUND = re.compile(r"([a-z][a-z0-9]*)?((?:\.[\w-]+|\[[\w-]+(?:[~^]?=[\w-]+)?
 _PART = re.compile(r"\.([\w-]+)|\[([\w-]+)(?:([~^]?=)([\w-]+))?\]")
 
 
-def _tokens(value: str | None) -> set[str]:
+def _tokens(value: str | None) -> frozenset[str]:
     """The whitespace-separated tokens of an attribute, as `~=` and `.class` see them."""
-    return set(_XML_WS.split(value)) if value else set()
+    if not value:
+        return frozenset()
+    found = _TOKENS.get(value)
+    if found is None:
+        if len(_TOKENS) > 4096:
+            _TOKENS.clear()
+        found = _TOKENS[value] = frozenset(_XML_WS.split(value))
+    return found
+
+
+_TOKENS: dict[str, frozenset[str]] = {}  # attribute value -> its tokens (a page repeats a few class lists)
 
 
 class _Compound:
@@ -774,7 +784,7 @@ def _comment_of(page: Page, node: CommentNode, article: Article) -> Comment:
     # text
     html, text = _comment_content(node, _first(hits, CONTENT))
     kind = node.kind
-    if kind == "comment" and re.match(r"(?i)^(pingback|trackback)\s*:", text):
+    if kind == "comment" and _PINGBACK_TEXT.match(text):
         kind = text.split(":", 1)[0].strip().lower()
     return Comment(
         id=cid,
@@ -803,6 +813,7 @@ def _author_text(el) -> str | None:
     return name or None
 
 
+_PINGBACK_TEXT = re.compile(r"(?i)^(pingback|trackback)\s*:")
 _SAYS = re.compile(r"\s*(says|sagt|dit|dice|schreibt|wrote|écrit)\s*:?\s*$", re.I)
 
 
