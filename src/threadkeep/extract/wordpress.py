@@ -22,6 +22,7 @@ import copy
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
@@ -72,17 +73,12 @@ _PART = re.compile(r"\.([\w-]+)|\[([\w-]+)(?:([~^]?=)([\w-]+))?\]")
 
 def _tokens(value: str | None) -> frozenset[str]:
     """The whitespace-separated tokens of an attribute, as `~=` and `.class` see them."""
-    if not value:
-        return frozenset()
-    found = _TOKENS.get(value)
-    if found is None:
-        if len(_TOKENS) > 4096:
-            _TOKENS.clear()
-        found = _TOKENS[value] = frozenset(_XML_WS.split(value))
-    return found
+    return _split_tokens(value) if value else frozenset()
 
 
-_TOKENS: dict[str, frozenset[str]] = {}  # attribute value -> its tokens (a page repeats a few class lists)
+@lru_cache(maxsize=4096)  # a page repeats a few class lists thousands of times
+def _split_tokens(value: str) -> frozenset[str]:
+    return frozenset(_XML_WS.split(value))
 
 
 class _Compound:
@@ -924,34 +920,21 @@ def _needs_cleaning(el, *, drop_empty: bool, itself: bool = False) -> bool:
         tag = d.tag
         if not isinstance(tag, str):
             continue
-        if _noisy(d):
+        if _noisy(d) or (drop_empty and tag in _EMPTY_CANDIDATES and _wordless(d)):
             return True
-        if drop_empty and tag in _EMPTY_CANDIDATES:
-            text = d.text  # text_content() starts with it
-            if not (text and _WORD.search(text)) and not _has_word(d) and next(d.iter("img"), None) is None:
-                return True
     return False
 
 
-def _is_noise(el) -> bool:
-    if el.tag in NOISE_TAGS:
-        return True
-    raw = el.get("class")
-    return bool(raw) and not NOISE_CLASSES.isdisjoint(raw.split())
-
-
-_NOISY: dict = {}  # (tag, class attribute) -> whether _is_noise says so
-
-
 def _noisy(el) -> bool:
-    """_is_noise(el), remembered per tag and class attribute."""
-    key = (el.tag, el.get("class"))
-    is_noise = _NOISY.get(key)
-    if is_noise is None:
-        if len(_NOISY) > 4096:
-            _NOISY.clear()
-        is_noise = _NOISY[key] = isinstance(key[0], str) and _is_noise(el)
-    return is_noise
+    """Whether el is author, meta, reply or like markup (by tag or class) that a content copy drops."""
+    return _noise_key(el.tag, el.get("class"))
+
+
+@lru_cache(maxsize=4096)  # per tag and class attribute: a page repeats a few
+def _noise_key(tag, raw_class: str | None) -> bool:
+    if not isinstance(tag, str):
+        return False  # a comment or a processing instruction
+    return tag in NOISE_TAGS or (bool(raw_class) and not NOISE_CLASSES.isdisjoint(raw_class.split()))
 
 
 def _noise_in(el, roots: list) -> dict:
@@ -1020,7 +1003,7 @@ def _copy_without(box, children: list, noise: dict) -> None:
                 stack.append((last, list(child)))
 
 
-_EMPTY_CANDIDATES = frozenset({"p", "div", "span", "header", "footer", "aside", "section"})
+_EMPTY_CANDIDATES = ("p", "div", "span", "header", "footer", "aside", "section")  # blocks that may be left empty
 
 
 def _drop(el) -> None:
@@ -1032,27 +1015,24 @@ def _drop(el) -> None:
 
 def _drop_noise(box) -> None:
     """Remove author, meta, reply and like markup from a comment's content copy."""
-    junk = []
-    for el in box.iterdescendants():
-        if not isinstance(el.tag, str):
-            continue
-        raw = el.get("class")
-        if el.tag in NOISE_TAGS or (raw and not NOISE_CLASSES.isdisjoint(raw.split())):
-            junk.append(el)
+    junk = [el for el in box.iterdescendants() if _noisy(el)]
     for el in junk:  # an ancestor dropped first takes its descendants along; dropping them again is harmless
         _drop(el)
 
 
 def _drop_empty(box) -> None:
     """Drop blocks left with no word and no image (a byline's separators, empty wrappers)."""
-    for el in list(box.iter("p", "div", "span", "header", "footer", "aside", "section")):
-        if el is box or el.getparent() is None:
-            continue
-        text = el.text  # text_content() starts with it
-        if text and _WORD.search(text):
-            continue
-        if not _has_word(el) and next(el.iter("img"), None) is None:
+    for el in list(box.iter(*_EMPTY_CANDIDATES)):
+        if el is not box and el.getparent() is not None and _wordless(el):
             _drop(el)
+
+
+def _wordless(el) -> bool:
+    """No word character in el's text and no image in it."""
+    text = el.text  # text_content() starts with it: most blocks answer here
+    if text and _WORD.search(text):
+        return False
+    return not _has_word(el) and next(el.iter("img"), None) is None
 
 
 _WORD = re.compile(r"\w")
