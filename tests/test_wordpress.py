@@ -10,6 +10,8 @@ import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import threadkeep.extract as tx
 from threadkeep.encoding import decode
@@ -500,3 +502,40 @@ def test_merge_survives_parent_cycles_and_deep_chains():
     assert [c.id for c in walk(merged)] == [str(i) for i in range(1, n + 1)]  # the whole chain, in order
     number_comments(merged)
     assert max(c.depth for c in walk(merged)) == MAX_DEPTH  # nesting past the cap is flattened
+
+
+_PIECES = st.sampled_from(
+    [
+        "text &amp; more",
+        " a < b > c ",
+        "\r\n",
+        "  ",
+        "<!-- note -->",
+        "<p>Words here.</p>",
+        "<p> · </p>",
+        "<p><img src='https://x.example/i.png'></p>",
+        "<div class='comment-author vcard'><cite>Ann</cite> says:</div>",
+        "<div class='comment-meta'><a href='#comment-1'>May 8, 2020</a></div>",
+        "<span class='reply'><a class='comment-reply-link' href='?replytocom=1'>Reply</a></span>",
+        "<time datetime='2020-05-08'>May 8</time>",
+        "<div><p>Nested <b>bold</b> &nbsp; text</p><span class='reply'>Reply</span></div>",
+        "<blockquote><p>Quoted</p></blockquote>tail text",
+        "<script>x()</script>",
+        "<br>",
+        "<span></span>",
+        "<a href='javascript:alert(1)'>link</a>",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=8), st.sampled_from(["div", "section", "p", "span"]))
+def test_content_read_in_place_matches_the_copy_on_generated_markup(pieces, tag):
+    from threadkeep.extract.base import content
+    from threadkeep.extract.wordpress import _content_box, _noise_in, _read_in_place
+
+    page = Page(f"<html><body><div id='x'><{tag} class='comment-content'>{''.join(pieces)}</{tag}></div></body></html>")
+    el = page.by_id("x")[0]
+    fast = _read_in_place(el)
+    if fast is not None:
+        assert fast == content(_content_box(None, None, el, _noise_in(el, None), drop_empty=True))
