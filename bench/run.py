@@ -252,6 +252,9 @@ def startup(repeat: int, synth_page: Path | None) -> dict:
     rows = {}
     rows["python -c pass (floor)"] = _wall([sys.executable, "-c", "pass"], repeat)
     rows["threadkeep --version"] = _wall([str(THREADKEEP), "--version"], repeat)
+    rows["threadkeep --help"] = _wall([str(THREADKEEP), "--help"], repeat)
+    # A subcommand's parameters are coerced by typer through pydantic, imported only then.
+    rows["threadkeep fetch --help"] = _wall([str(THREADKEEP), "fetch", "--help"], repeat)
     if synth_page is None or not synth_page.exists():
         sys.path.insert(0, str(BENCH))
         import synth
