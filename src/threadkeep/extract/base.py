@@ -179,23 +179,34 @@ class Page:
     @cached_property
     def _metas(self) -> dict[str, str]:
         """Every <meta name|property|itemprop=…> with content, first one per name (one pass)."""
+        return self._collect_metas(lambda key: key)
+
+    @cached_property
+    def _metas_any_case(self) -> dict[str, str]:
+        """_metas by names stripped and in lower case ("DC.Date " is "dc.date")."""
+        return self._collect_metas(lambda key: key.strip().lower())
+
+    def _collect_metas(self, name_of) -> dict[str, str]:
         found: dict[str, str] = {}
         for el in self.meta_elements:
             content = (el.get("content") or "").strip()
             if not content:
                 continue
             for attr in ("name", "property", "itemprop"):
-                key = el.get(attr)
+                key = name_of(el.get(attr) or "")
                 if key:
                     found.setdefault(key, content)
         return found
 
-    def meta(self, *names: str) -> str | None:
-        """The content of the first <meta name|property=…> of these names that has one."""
-        metas = self._metas
+    def meta(self, *names: str, any_case: bool = False) -> str | None:
+        """The content of the first <meta name|property=…> of these names that has one.
+
+        any_case: names compared in lower case, the page's stripped of spaces too."""
+        metas = self._metas_any_case if any_case else self._metas
         for name in names:
-            if name in metas:
-                return metas[name]
+            key = name.lower() if any_case else name
+            if key in metas:
+                return metas[key]
         return None
 
 

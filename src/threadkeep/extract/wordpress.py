@@ -1327,27 +1327,8 @@ def _first_outside(scopes: list, selectors: tuple[_Sel, ...], find: _PostIndex, 
     return None
 
 
-def _page_metas(page: Page) -> dict[str, str]:
-    """Every <meta name|property|itemprop content> of the page, first one of a name kept (one pass)."""
-    metas: dict[str, str] = {}
-    for el in page.meta_elements:
-        value = (el.get("content") or "").strip()
-        if not value:
-            continue
-        for attr in ("name", "property", "itemprop"):
-            key = (el.get(attr) or "").strip().lower()
-            if key:
-                metas.setdefault(key, value)
-    return metas
-
-
-def _meta(metas: dict[str, str], *names: str) -> str | None:
-    return next((metas[n.lower()] for n in names if n.lower() in metas), None)
-
-
 def post_article(page: Page, post_id: str | None, nodes: list[CommentNode]) -> tuple[Article, object]:
     """The article's metadata and body element, from the post's own markup (#post-ID), then metas."""
-    metas = _page_metas(page)
     comment_els = {n.el for n in nodes}
     find = _PostIndex(comment_els)
     post = _post_element(page, post_id)
@@ -1365,7 +1346,7 @@ def post_article(page: Page, post_id: str | None, nodes: list[CommentNode]) -> t
                 junk.drop_tree()
     scopes = [post, page.tree] if post is not None else [page.tree]
     # title
-    title = _meta(metas, "og:title", "twitter:title")
+    title = page.meta("og:title", "twitter:title", any_case=True)
     if not title:
         el = _first_outside(scopes, POST_TITLE, find, with_text=True)
         title = text_of(el) if el is not None else text_of(page.tree.find(".//title"))
@@ -1377,11 +1358,11 @@ def post_article(page: Page, post_id: str | None, nodes: list[CommentNode]) -> t
         name = re.sub(r"(?i)^(by|von|par|por|di)\s+", "", text_of(author_el))
         author = make_author(name, page.absolute(link.get("href")) if link is not None else None)
     else:
-        name = _meta(metas, "author", "article:author", "dc.creator", "twitter:creator")
+        name = page.meta("author", "article:author", "dc.creator", "twitter:creator", any_case=True)
         if name and not re.match(r"(?i)^(https?:|www\.)", name):
             author = make_author(name)
     # dates: metas, else the post's time elements, else its displayed date
-    published = parse_date(_meta(metas, "article:published_time", "datePublished", "dc.date", "date"))
+    published = parse_date(page.meta("article:published_time", "datePublished", "dc.date", "date", any_case=True))
     if published is None:
         el = _first_outside(scopes, POST_PUBLISHED, find)
         if el is None and post is not None:  # any time element of the post itself
@@ -1391,7 +1372,7 @@ def post_article(page: Page, post_id: str | None, nodes: list[CommentNode]) -> t
         else:
             el = _first_outside(scopes, POST_DATE_TEXT, find, with_text=True)
             published = displayed_date(text_of(el)) if el is not None else None
-    updated = parse_date(_meta(metas, "article:modified_time", "dateModified", "og:updated_time"))
+    updated = parse_date(page.meta("article:modified_time", "dateModified", "og:updated_time", any_case=True))
     if updated is None:
         el = _first_outside(scopes, POST_UPDATED, find)
         updated = parse_date(el.get("datetime") or el.get("content")) if el is not None else None
@@ -1408,7 +1389,7 @@ def post_article(page: Page, post_id: str | None, nodes: list[CommentNode]) -> t
         published=published,
         updated=updated,
         labels=labels,
-        url=page.absolute(canonical or _meta(metas, "og:url")) or page.url,
+        url=page.absolute(canonical or page.meta("og:url", any_case=True)) or page.url,
     )
     return article, body
 
