@@ -36,14 +36,9 @@ def charset_from_header(content_type: str | None) -> str | None:
     return _codec(m.group(1)) if m else None
 
 
-def sniff_encoding(raw: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """(codec name, how it was found): 'header', 'bom', 'meta', 'detected' or 'default'."""
-    enc, how, _text = _sniff(raw, content_type)
-    return enc, how
-
-
-def _sniff(raw: bytes, content_type: str | None) -> tuple[str, str, str | None]:
-    """sniff_encoding(), and the text when telling UTF-8 from the rest took decoding it (else None)."""
+def sniff_encoding(raw: bytes, content_type: str | None = None) -> tuple[str, str, str | None]:
+    """(codec name, how it was found: 'header', 'bom', 'meta', 'detected' or 'default', and the
+    text when telling UTF-8 from the rest took decoding it, else None)."""
     enc = charset_from_header(content_type)
     if enc:
         return enc, "header", None
@@ -94,7 +89,7 @@ def decode(raw: bytes, content_type: str | None = None) -> str:
 def decode_page(raw: bytes, content_type: str | None = None) -> tuple[str, bytes | None]:
     """The text of a page's bytes (as decode()), and the bytes that are exactly that text in
     UTF-8 when the page is valid UTF-8 (None otherwise): lxml parses those faster than the text."""
-    enc, _how, text = _sniff(raw, content_type)
+    enc, _how, text = sniff_encoding(raw, content_type)
     utf8 = raw if text is not None else None  # sniffing decoded it as UTF-8 without an error
     if text is None:
         try:
