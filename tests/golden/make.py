@@ -1,0 +1,71 @@
+"""Write the refactor goldens: the archive threadkeep makes of every page of ../shared/corpus/,
+the seed page and two 300-comment synthetic threads (bench/synth.py), as gzipped JSON.
+
+These goldens hold the output of main as it was before the sites refactor (issue 11), not the
+truth: they guard a change that must not alter behaviour. Regenerate them only on purpose,
+when an extraction is meant to change, and say so in the commit:
+
+    python tests/golden/make.py
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "bench"))
+
+from corpus import CORPUS, SEED_PAGE, SEED_URL, manifest  # noqa: E402
+
+SYNTH_SIZE = 300
+
+
+def cases() -> list[tuple[str, object]]:
+    """(golden name, how to make its archive dict) for every guarded input."""
+    out: list[tuple[str, object]] = []
+    for row in manifest():
+        out.append((row["file"].replace("/", "__"), ("file", str(CORPUS / row["file"]), None)))
+    out.append(("seed", ("file", str(SEED_PAGE), SEED_URL)))
+    for platform in ("blogger", "wordpress"):
+        out.append((f"synth-{platform}-{SYNTH_SIZE}", ("synth", platform, SYNTH_SIZE)))
+    return out
+
+
+def archive_dict(spec) -> dict:
+    """The archive of one case, with the one field that differs from run to run blanked."""
+    kind, a, b = spec
+    if kind == "file":
+        try:
+            from threadkeep.pipeline import archive_file
+        except ImportError:  # before the refactor
+            from threadkeep.archive import archive_file
+
+        thread = archive_file(a, url=b)
+    else:
+        import synth
+
+        import threadkeep
+
+        page, url, _expected = synth.build(a, b)
+        thread = threadkeep.extract(page.encode("utf-8"), url)
+    d = thread.to_dict()
+    d["source"]["fetched_at"] = None
+    return d
+
+
+def main() -> None:
+    for name, spec in cases():
+        data = json.dumps(archive_dict(spec), ensure_ascii=False, indent=1, sort_keys=True)
+        with gzip.open(HERE / f"{name}.json.gz", "wt", encoding="utf-8", compresslevel=9) as fh:
+            # mtime=0 is not settable through gzip.open; the goldens are compared by content
+            fh.write(data + "\n")
+        print(name)
+
+
+if __name__ == "__main__":
+    main()
