@@ -12,8 +12,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 import threadkeep
-from threadkeep.encoding import decode
-from threadkeep.extract.abstract import (
+from threadkeep.abstract.find import (
     AbstractMatch,
     clean_doi,
     find_abstract,
@@ -21,6 +20,7 @@ from threadkeep.extract.abstract import (
     normal_label,
     parse_citation,
 )
+from threadkeep.encoding import decode
 from threadkeep.sanitize import element_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -120,7 +120,7 @@ class TestSeed:
         assert d["sections"][0] == {"label": "Background", "text": found[1].abstract.sections[0].text}
 
     def test_through_the_pipeline(self):
-        thread = threadkeep.extract.extract(SEED.read_bytes(), SEED_URL)
+        thread = threadkeep.extract(SEED.read_bytes(), SEED_URL)
         assert thread.abstract is not None
         assert [s.label for s in thread.abstract.sections] == ["Background", "Methods", "Results", "Conclusions"]
         assert thread.abstract.identifiers.doi == "10.1212/WNL.0000000000003169"

@@ -12,7 +12,7 @@ import copy
 import sys
 import types
 
-from threadkeep.extract.abstract import find_abstract
+from threadkeep.abstract import find_abstract
 from threadkeep.extract.base import Extraction, Extractor, Page, content
 from threadkeep.extract.blogger import BloggerExtractor
 from threadkeep.extract.generic import GenericExtractor
