@@ -26,7 +26,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from threadkeep.errors import InputError
-from threadkeep.model import Comment, Thread, walk
+from threadkeep.model import Comment, Thread
+from threadkeep.tree import walk
 
 __all__ = ["ThreadDiff", "diff_since", "diff_threads", "parse_when", "render", "word_diff"]
 
@@ -255,7 +256,7 @@ def render(d: ThreadDiff, *, markers: bool = False):
     from rich.console import Group
     from rich.text import Text
 
-    from threadkeep.sanitize import terminal_safe
+    from threadkeep.html.sanitize import terminal_safe
 
     out: list[Any] = []
     head = Text()

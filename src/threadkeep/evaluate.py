@@ -52,7 +52,7 @@ def judge(expected: tuple[int | None, int | None, int | None], found: tuple[int,
 
 
 def evaluate_row(root: Path, row: dict[str, str]) -> Result:
-    from threadkeep.archive import archive_file
+    from threadkeep.inputs import archive_file
 
     expected = (_int(row.get("comments", "")), _int(row.get("top_level", "")), _int(row.get("max_depth", "")))
     basis = (row.get("count_basis") or "approx").strip()

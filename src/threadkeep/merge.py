@@ -31,7 +31,15 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from threadkeep.model import Comment, Revision, Snapshot, Thread, number_comments, walk
+from threadkeep.model import Comment, Revision, Snapshot, Thread
+from threadkeep.timefmt import now_iso
+from threadkeep.tree import flatten, number_comments, walk
+
+
+def _tree_parents(comments: list[Comment]) -> dict[str, str | None]:
+    """id -> parent id, from the tree's shape."""
+    return flatten(comments)[1]
+
 
 __all__ = ["Changes", "merge", "stamp_new"]
 
@@ -88,8 +96,6 @@ def _snapshot(thread: Thread, fetched_at: str, *, changed: bool) -> Snapshot:
 def stamp_new(thread: Thread, seen_at: str | None = None) -> Thread:
     """Make a first fetch an archive that `update` can build on (in place; returns thread):
     first_seen/last_seen on every comment, numbers where missing, the first snapshot."""
-    from threadkeep.archive import now_iso
-
     seen_at = seen_at or thread.source.fetched_at or now_iso()
     if any(not c.number for c in walk(thread.comments)):
         number_comments(thread.comments)
@@ -112,15 +118,6 @@ def _last_number(number: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
-def _parents(comments: list[Comment]) -> dict[str, str | None]:
-    """id -> parent id, from the tree's shape (not from the parent_id fields)."""
-    out: dict[str, str | None] = {c.id: None for c in comments}
-    for c in walk(comments):
-        for r in c.replies:
-            out[r.id] = c.id
-    return out
-
-
 def merge(old: Thread, new: Thread, seen_at: str, *, replay: bool = False) -> tuple[Thread, Changes]:
     """The archive `old` brought up to date with the fetch `new` (seen at `seen_at`); see the module doc.
 
@@ -135,7 +132,7 @@ def merge(old: Thread, new: Thread, seen_at: str, *, replay: bool = False) -> tu
 
     merged = old.comments
     by_id: dict[str, Comment] = {c.id: c for c in walk(merged)}
-    new_parents = _parents(new.comments)
+    new_parents = _tree_parents(new.comments)
     # siblings on the new page, to place a new comment after its nearest earlier sibling
     new_siblings: dict[str | None, list[str]] = {}
     page_index: dict[str, int] = {}

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from threadkeep.tree import walk
+
 SCHEMA_VERSION = 1
 
 
@@ -300,66 +302,6 @@ class ExternalComments:
         return {"service": self.service, "archived": self.archived, "note": self.note, "thread_id": self.thread_id}
 
 
-def walk(comments: list[Comment]) -> Iterator[Comment]:
-    """Every comment of a tree in reading order (depth first, pre-order), without recursion."""
-    stack = list(reversed(comments))
-    while stack:
-        c = stack.pop()
-        yield c
-        stack.extend(reversed(c.replies))
-
-
-MAX_DEPTH = 100  # the deepest level kept; deeper replies are kept, in order, one level above
-
-
-def cap_depth(comments: list[Comment], max_depth: int = MAX_DEPTH) -> None:
-    """Flatten what is nested deeper than max_depth into the replies of the ancestor one level up.
-
-    No real discussion nests a hundred levels, but a hostile page or API response can nest
-    thousands, and an archive must stay readable (JSON libraries and validators recurse per level).
-    Every comment is kept, in reading order."""
-    stack = [(c, 1) for c in comments]
-    while stack:
-        c, depth = stack.pop()
-        if depth >= max_depth - 1:
-            if any(r.replies for r in c.replies):
-                c.replies = list(walk(c.replies))
-                for r in c.replies:
-                    r.replies = []
-            continue
-        stack.extend((r, depth + 1) for r in c.replies)
-
-
-def number_comments(comments: list[Comment]) -> None:
-    """Give every comment its reader's number (1, 2, 2.1, …), parent_id and depth, by position.
-
-    Nesting deeper than MAX_DEPTH is flattened first (see cap_depth)."""
-    cap_depth(comments)
-    stack: list[tuple[list[Comment], str, str | None, int]] = [(comments, "", None, 1)]
-    while stack:
-        siblings, prefix, parent_id, depth = stack.pop()
-        for i, c in enumerate(siblings, start=1):
-            c.number = f"{prefix}{i}"
-            c.parent_id = parent_id
-            c.depth = depth
-            if c.replies:
-                stack.append((c.replies, f"{c.number}.", c.id, depth + 1))
-
-
-def build_tree(flat: list[Comment], parents: dict[str, str | None]) -> list[Comment]:
-    """Nest comments given in display order by their parent ids (a parent not present: top level)."""
-    by_id = {c.id: c for c in flat}
-    roots: list[Comment] = []
-    for c in flat:
-        pid = parents.get(c.id)
-        parent = by_id.get(pid) if pid else None
-        if parent is not None and parent is not c:
-            parent.replies.append(c)
-        else:
-            roots.append(c)
-    return roots
-
-
 @dataclass
 class Thread:
     source: Source = field(default_factory=Source)
@@ -385,7 +327,7 @@ class Thread:
         return {"comments": total, "top_level": top, "max_depth": max_depth, "deleted": deleted}
 
     def to_dict(self) -> dict[str, Any]:
-        from threadkeep import __version__
+        from threadkeep._version import __version__
 
         return {
             "schema_version": SCHEMA_VERSION,

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from threadkeep.errors import ArchiveError, InputError
+from threadkeep.html.sanitize import no_surrogates
 from threadkeep.model import SCHEMA_VERSION, Thread
-from threadkeep.sanitize import no_surrogates
 
 
 @cache

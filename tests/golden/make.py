@@ -41,7 +41,7 @@ def archive_dict(spec) -> dict:
     kind, a, b = spec
     if kind == "file":
         try:
-            from threadkeep.pipeline import archive_file
+            from threadkeep.inputs import archive_file
         except ImportError:  # before the refactor
             from threadkeep.archive import archive_file
 

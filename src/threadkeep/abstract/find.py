@@ -75,8 +75,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from threadkeep.html.sanitize import BLOCK_TAGS, element_text
 from threadkeep.model import Abstract, AbstractSection, Citation, Identifiers
-from threadkeep.sanitize import BLOCK_TAGS, element_text
 
 __all__ = ["AbstractMatch", "find_abstract", "find_identifiers", "parse_citation"]
 

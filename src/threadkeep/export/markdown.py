@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
+from threadkeep.html.sanitize import terminal_safe
 from threadkeep.model import Comment, Thread
-from threadkeep.sanitize import terminal_safe
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&$])")
 _LINE_START = re.compile(r"^([-+=>]|\d+(?=[.)]))")

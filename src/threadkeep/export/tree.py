@@ -11,8 +11,8 @@ from rich.panel import Panel
 from rich.text import Text
 from rich.tree import Tree
 
+from threadkeep.html.sanitize import terminal_safe
 from threadkeep.model import Comment, Thread
-from threadkeep.sanitize import terminal_safe
 
 
 def _t(text: str | None, style: str = "") -> Text:

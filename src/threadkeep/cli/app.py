@@ -1,0 +1,277 @@
+"""The command line: parse options, call one function, map errors to exit codes.
+
+No HTTP and no HTML here. Every expected failure is a ThreadkeepError: one line on stderr and
+its exit code (0 success, 1 the work failed, 2 usage or input error, 3 another run holds the
+lock). A traceback only with --debug.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from threadkeep._version import __version__
+from threadkeep.cli.options import (
+    CommentsOpt,
+    CommentsSource,
+    DepthOpt,
+    Format,
+    JsonOpt,
+    Network,
+    NoArticleOpt,
+    NoWarcOpt,
+    OutputOpt,
+    network_options,
+)
+from threadkeep.cli.ui import State, error, event_printer, fetch_progress, stdout_console, sync_progress
+
+app = typer.Typer(
+    name="threadkeep",
+    help="Archive blog discussion threads: the article, the quoted abstract and every comment.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"threadkeep {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Report retries and progress on stderr.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    sites_dir: Annotated[
+        Path | None,
+        typer.Option("--sites", metavar="DIR", help="Load plugin sites from this directory (as THREADKEEP_SITES)."),
+    ] = None,
+) -> None:
+    State.verbose = verbose
+    State.debug = debug
+    if sites_dir is not None:
+        from threadkeep.sites import use_plugin_dir
+
+        use_plugin_dir(str(sites_dir))
+
+
+def _emit(thread, fmt: Format, output: Path | None, *, depth: int | None = None, show_article: bool = True) -> None:
+    """Render thread in fmt: to output (atomically), or to stdout."""
+    from threadkeep.export import EXPORTERS
+    from threadkeep.store import write_atomic
+
+    if fmt is Format.tree:
+        if output is not None:
+            from rich.console import Console
+
+            console = Console(record=True, width=100, file=io.StringIO(), highlight=False)
+            console.print(EXPORTERS["tree"](thread, depth=depth, show_article=show_article))
+            write_atomic(output, console.export_text())
+        else:
+            stdout_console().print(EXPORTERS["tree"](thread, depth=depth, show_article=show_article))
+        return
+    text = EXPORTERS[fmt.value](thread)
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+@app.command()
+@network_options
+def fetch(
+    source: Annotated[str, typer.Argument(help="A URL, a saved page, or - for standard input.")],
+    output: OutputOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
+    url: Annotated[
+        str | None, typer.Option("--url", help="Where a saved page came from (recorded in the archive).")
+    ] = None,
+    comments: CommentsOpt = CommentsSource.auto,
+    no_warc: NoWarcOpt = False,
+    depth: DepthOpt = None,
+    no_article: NoArticleOpt = False,
+    *,
+    net: Network,
+) -> None:
+    """Archive a thread from a URL or a saved page."""
+    from threadkeep.pipeline import archive_url, is_url
+
+    if is_url(source):
+        from threadkeep.capture.replay import warc_path
+
+        with fetch_progress() as on_progress:
+            warc = None if (no_warc or output is None or fmt is not Format.json) else warc_path(output)
+            options = net.options(
+                on_event=event_printer(), comments=comments.value, warc_path=warc, on_progress=on_progress
+            )
+            thread = archive_url(source, options=options)
+    else:
+        from threadkeep.inputs import archive_file
+
+        thread = archive_file(source, url)
+    from threadkeep.merge import stamp_new
+
+    stamp_new(thread)  # first_seen/last_seen and the first snapshot, for `update` to build on
+    _emit(thread, fmt, output, depth=depth, show_article=not no_article)
+
+
+@app.command()
+def show(
+    archive_path: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive (JSON) written by threadkeep.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.tree,
+    depth: DepthOpt = None,
+    no_article: NoArticleOpt = False,
+) -> None:
+    """Show an archive: a tree in the terminal, or Markdown, or JSON."""
+    from threadkeep.store import load_archive
+
+    _emit(load_archive(archive_path), fmt, None, depth=depth, show_article=not no_article)
+
+
+@app.command()
+def export(
+    archive_path: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive (JSON) written by threadkeep.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.md,
+    output: OutputOpt = None,
+) -> None:
+    """Export an archive as Markdown (or JSON, or a plain-text tree)."""
+    from threadkeep.store import load_archive
+
+    _emit(load_archive(archive_path), fmt, output)
+
+
+@app.command()
+def reextract(
+    archive_path: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive with its .warc.gz beside it.")],
+    output: OutputOpt = None,
+    comments: CommentsOpt = CommentsSource.auto,
+) -> None:
+    """Rebuild an archive from its raw capture (WARC) with today's extractors; no network."""
+    from threadkeep.capture.replay import reextract as rebuild
+    from threadkeep.pipeline import FetchOptions
+
+    thread = rebuild(archive_path, FetchOptions(comments=comments.value))
+    _emit(thread, Format.json, output if output is not None else archive_path)
+
+
+@app.command()
+def schema() -> None:
+    """Print the archive format's JSON Schema."""
+    import json
+
+    from threadkeep.store import schema as archive_schema
+
+    sys.stdout.write(json.dumps(archive_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+@app.command()
+@network_options
+def update(
+    archive_path: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive (JSON) fetched from a URL.")],
+    comments: CommentsOpt = CommentsSource.auto,
+    no_warc: NoWarcOpt = False,
+    json_out: JsonOpt = False,
+    *,
+    net: Network,
+) -> None:
+    """Re-fetch an archive's source and merge: new comments added, edits and removals kept (never lost)."""
+    import json
+
+    from threadkeep.sync import update_archive
+
+    result = update_archive(
+        archive_path,
+        net.options(on_event=event_printer(), comments=comments.value),
+        keep_warc=not no_warc,
+    )
+    print(json.dumps(result.to_dict(), ensure_ascii=False) if json_out else result.describe())
+
+
+@app.command()
+@network_options
+def sync(
+    watchlist: Annotated[
+        Path, typer.Argument(metavar="WATCHLIST", help="URLs, one a line (# comments), or a .toml watch list.")
+    ],
+    directory: Annotated[Path, typer.Option("--dir", "-d", help="Where the archives live (one per thread).")],
+    no_warc: NoWarcOpt = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Hosts worked on at once.")] = 32,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (on stderr).")] = False,
+    json_out: JsonOpt = False,
+    *,
+    net: Network,
+) -> None:
+    """Bring every thread of a watch list up to date in DIR. Exit 0: all checked; 1: some failed; 3: DIR locked."""
+    import json
+
+    from threadkeep import sync as syncing
+
+    entries = syncing.read_watchlist(watchlist)
+    options = syncing.SyncOptions(
+        net.options(on_event=event_printer()),
+        keep_warc=not no_warc,
+        jobs=jobs,
+    )
+
+    def failed(result) -> None:
+        if result.status == "failed":
+            error(result.error or result.url)
+
+    show_bar = not quiet and not json_out and sys.stdout.isatty()
+    with sync_progress(stdout_console() if show_bar else None, failed) as (on_start, on_result):
+        report = syncing.sync(entries, directory, options, on_start=on_start, on_result=on_result)
+    if json_out:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    elif not quiet:
+        print(report.summary())
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="An archive (or the only one, with --since).")],
+    new: Annotated[Path | None, typer.Argument(metavar="NEW", help="A later archive of the same thread.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Changes in OLD after this date (ISO 8601), from its history.")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Show the comments added, edited, deleted and removed: between two archives, or since a date."""
+    import json
+
+    from threadkeep import diff as diffing
+    from threadkeep.errors import InputError
+    from threadkeep.store import load_archive
+
+    if (new is None) == (since is None):
+        raise InputError("diff takes OLD.json NEW.json, or ARCHIVE.json --since DATE")
+    if new is not None:
+        d = diffing.diff_threads(load_archive(old), load_archive(new), old_label=str(old), new_label=str(new))
+    else:
+        d = diffing.diff_since(load_archive(old), since or "", label=str(old))
+    if json_out:
+        print(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        stdout_console().print(diffing.render(d, markers=not sys.stdout.isatty()))
+
+
+@app.command()
+def sites() -> None:
+    """List the sites threadkeep knows, in the order they are tried, and where each comes from."""
+    from threadkeep.html.sanitize import terminal_safe
+    from threadkeep.sites import registry
+
+    for i, site in enumerate(registry(), start=1):
+        line = f"{i:>2}. {site.name:<12} {site.description or type(site).__name__}  [{site.origin}]"
+        print(terminal_safe(line))

@@ -1,0 +1,191 @@
+"""WordPress's markup, as data: the ids, classes and selectors of `wp_list_comments()` and of the
+themes that call it, tried in order, most specific first."""
+
+from __future__ import annotations
+
+import re
+
+from lxml.cssselect import CSSSelector
+
+from threadkeep.html.selectors import Selector, compile_selectors
+
+COMMENT_ID = re.compile(r"^(?:li-)?comment-(\d+)$")  # a comment's own element
+ANCHOR_ID = re.compile(r"^(?:div-|li-)?comment-(\d+)$")  # ids that name a comment inside its element
+DEPTH_CLASS = re.compile(r"^depth-\d+$")
+KIND_CLASSES = ("pingback", "trackback", "comment")
+COMMENT_LIST_CLASSES = {"commentlist", "comment-list", "comments-list", "commentslist"}
+# Elements whose content is never the thread: widgets, sidebars, inert templates.
+BLOCKING_CLASSES = {
+    "widget",
+    "widget-area",
+    "sidebar",
+    "widget_recent_comments",
+    "recentcomments",
+    "recent-comments",
+    "jetpack_widget_recent_comments",
+}
+BLOCKING_IDS = {"sidebar", "secondary", "recentcomments", "recent-comments", "tertiary"}
+BLOCKING_TAGS = {"template", "noscript", "textarea", "script", "style"}
+
+
+# Inside a comment's own markup, most specific first.
+AUTHOR_NAME = compile_selectors(
+    ".comment-author .fn",
+    ".fn",
+    ".comment-author-name",
+    ".comment-author cite",
+    ".comment-author strong",
+    ".comment-author b",
+    "[itemprop=author] [itemprop=name]",
+    "[id^=commentauthor-]",
+    ".comment-author",
+    ".author",
+    "cite",
+    "a.url",
+)
+PINGBACK_LINK = compile_selectors("a.url", "a[href]")
+DATE_ATTR = compile_selectors(
+    "time[datetime]", "[datetime]", "abbr.published[title]", "[itemprop=dateCreated][content]"
+)
+DATE_TEXT = compile_selectors(
+    ".comment-metadata",
+    ".commentmetadata",
+    ".comment-meta",
+    ".comment-meta-data",
+    ".comment-date",
+    ".comment-time",
+    ".date",
+    ".comment-head",
+    ".comment-author",
+    ".comment-info",
+)
+CONTENT = compile_selectors(
+    ".comment-content",
+    ".comment-text",
+    ".comment_text",
+    ".comment-entry",
+    ".commenttext",
+    "[itemprop=text]",
+    "[itemprop=commentText]",
+    ".comment-body",
+)
+# Removed from a copy of the content element before its text is taken (class tokens, tags).
+NOISE_CLASSES = frozenset(
+    {
+        "comment-author",
+        "comment-meta",
+        "comment-metadata",
+        "commentmetadata",
+        "comment-meta-data",
+        "comment-head",
+        "comment-header",
+        "comment-info",
+        "reply",
+        "comment-reply",
+        "comment-reply-link",
+        "comment-edit-link",
+        "edit-link",
+        "comment-likes",
+        "comment-like",
+        "avatar",
+        "comment-avatar",
+        "says",
+        "fn",
+        "author",
+        "vcard",
+        "comment-time",
+        "comment-date",
+        "time",
+        "comment-permalink",
+        "comment-awaiting-moderation",
+        "sharedaddy",
+    }
+)
+NOISE_TAGS = frozenset({"time", "script", "style", "form", "noscript", "button"})
+AUTHOR_NOISE = CSSSelector(".says, .avatar, img, time, .comment-meta, .comment-metadata, .reply, .comment-reply-link")
+# The post's own element and what is in it.
+POST_BODY = compile_selectors(
+    ".entry-content",
+    ".post-content",
+    "[itemprop~=articleBody]",
+    ".post-entry",
+    ".entry",
+    ".post-body",
+    ".article-content",
+    ".storycontent",
+    ".content",
+)
+POST_AUTHOR = compile_selectors(
+    ".byline .author .fn",
+    ".byline .author",
+    ".author.vcard .fn",
+    ".entry-author-name",
+    ".post-author a",
+    "a[rel~=author]",
+    "[itemprop=author] [itemprop=name]",
+    ".byline a",
+)
+POST_PUBLISHED = compile_selectors(
+    "time.entry-date[datetime]",
+    "time.published[datetime]",
+    "[itemprop=datePublished][datetime]",
+    "[itemprop=datePublished][content]",
+    "abbr.published[title]",
+)
+POST_TITLE = compile_selectors(".entry-title", ".post-title", "h1")
+POST_DATE_TEXT = compile_selectors(
+    ".entry-date", ".post-date", ".posted-on", ".meta-date", ".published", ".postdate", ".date"
+)
+POST_UPDATED = compile_selectors(
+    "time.updated[datetime]", "[itemprop=dateModified][datetime]", "[itemprop=dateModified][content]"
+)
+POST_LABELS = Selector("a[rel~=tag], a[rel~=category]")
+TIME_DATETIME = compile_selectors("time[datetime]")
+_POST_SELECTORS = (
+    *POST_BODY,
+    *POST_AUTHOR,
+    *POST_PUBLISHED,
+    *POST_TITLE,
+    *POST_DATE_TEXT,
+    *POST_UPDATED,
+    POST_LABELS,
+    *TIME_DATETIME,
+)
+COMMENT_AREAS = (
+    "#comments, .comments-area, #comments-area, .comments, #respond, .comment-respond, "
+    ".commentlist, .comment-list, #disqus_thread"
+)
+COMMENT_NAV = tuple(
+    CSSSelector(s)
+    for s in (
+        ".comment-navigation a[href]",
+        ".comments-pagination a[href]",
+        "#comment-nav-above a[href]",
+        "#comment-nav-below a[href]",
+        ".comment-nav a[href]",
+        ".navigation a[href]",
+        ".nav-links a[href]",
+        "a.page-numbers[href]",
+    )
+)
+OTHER_GENERATORS = (
+    "blogger",
+    "vbulletin",
+    "mybb",
+    "phpbb",
+    "discourse",
+    "movable type",
+    "drupal",
+    "joomla",
+    "ghost",
+    "substack",
+    "typepad",
+    "hugo",
+    "jekyll",
+    "xenforo",
+    "invision",
+)
+COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?|[?&]cpage=(\d+)")
+SHORTLINK_P = re.compile(r"[?&]p=(\d+)")
+POSTID_CLASS = re.compile(r"\bpostid-(\d+)\b")
+POST_ID_ATTR = re.compile(r"^post-(\d+)$")

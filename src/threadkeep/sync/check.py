@@ -1,0 +1,191 @@
+"""Checking one thread against its archive (`update`, and each thread of a `sync`): fetch with the
+stored validators, merge, and write the archive and its capture only when something changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from threadkeep.capture.replay import warc_path
+from threadkeep.errors import InputError
+from threadkeep.merge import Changes, merge, stamp_new
+from threadkeep.pipeline import FetchOptions, NotModified, fetch_thread
+from threadkeep.store import load_archive, save_archive
+from threadkeep.sync.lock import directory_lock
+from threadkeep.timefmt import now_iso
+
+
+class RoutingRecorder:
+    """A Fetcher recorder that sends each exchange to the recorder of the calling thread, if any.
+
+    The shared Fetcher records in the thread that made the request, so each worker can keep its
+    own thread's capture while all of them share one Fetcher (and its per-host politeness)."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    @contextmanager
+    def capturing(self, recorder) -> Iterator[None]:
+        self._local.target = recorder
+        try:
+            yield
+        finally:
+            self._local.target = None
+
+    def record(self, request, response) -> None:
+        target = getattr(self._local, "target", None)
+        if target is not None:
+            target.record(request, response)
+
+
+def _append_capture(new_part: Path, final: Path) -> None:
+    """final := final's records (if any) + new_part's, atomically; new_part is removed."""
+    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for src in (final, new_part):
+                try:
+                    with src.open("rb") as fh:
+                        shutil.copyfileobj(fh, out, 1024 * 1024)
+                except FileNotFoundError:
+                    continue
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, final)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    new_part.unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------------------- one thread
+
+
+@dataclass
+class ThreadResult:
+    url: str
+    archive: Path
+    status: str  # "new", "changed", "unchanged", "failed"
+    changes: Changes | None = None
+    comments: int = 0  # comments in the archive after the check
+    error: str | None = None
+    not_modified: bool = False  # the server answered 304
+    checked_at: str = ""
+
+    def describe(self) -> str:
+        """One line for `threadkeep update`: 'thread.json: 1 new comment, 1 edited (9 comments)'."""
+        if self.status == "failed":
+            return f"{self.archive}: failed: {self.error}"
+        if self.status == "new":
+            return f"{self.archive}: new archive ({self.comments} comments)"
+        if self.status == "unchanged":
+            why = " (HTTP 304 Not Modified)" if self.not_modified else ""
+            return f"{self.archive}: unchanged{why}; nothing written"
+        c = self.changes.counts() if self.changes is not None else {}
+        parts = [f"{c['added']} new comment{'s' * (c['added'] != 1)}"] if c.get("added") else []
+        parts += [f"{n} {k}" for k, n in c.items() if n and k != "added"]
+        if self.changes is not None and self.changes.article:
+            parts.append("article changed")
+        return f"{self.archive}: {', '.join(parts)} ({self.comments} comments)"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "archive": self.archive.name,
+            "status": self.status,
+            "not_modified": self.not_modified,
+            "comments": self.comments,
+            "changes": self.changes.to_dict() if self.changes is not None else None,
+            "error": self.error,
+            "checked_at": self.checked_at,
+        }
+
+
+def check_thread(
+    path: Path,
+    url: str | None,
+    fetcher,
+    options: FetchOptions,
+    *,
+    router: RoutingRecorder | None = None,
+    keep_warc: bool = True,
+) -> ThreadResult:
+    """Bring the archive at `path` up to date with `url` (default: the archive's source URL);
+    create it when it does not exist. Writes only when something changed."""
+    from threadkeep.capture.warc import WarcRecorder
+
+    old = load_archive(path) if path.exists() else None
+    if url is None:
+        if old is None or not old.source.url:
+            raise InputError(f"{path}: the archive does not record its source URL; it cannot be updated")
+        url = old.source.url
+    http = old.source.http if old is not None else None
+    etag = http.etag if http else None
+    last_modified = http.last_modified if http else None
+    checked_at = now_iso()
+
+    recorder = None
+    new_part = path.with_name(f".{path.name}.tk-new.warc.gz")
+    if keep_warc and router is not None:
+        recorder = WarcRecorder(new_part, info={"threadkeep-url": url})
+    try:
+        if recorder is not None and router is not None:
+            with router.capturing(recorder):
+                new = fetch_thread(fetcher, url, options, etag=etag, last_modified=last_modified)
+        else:
+            new = fetch_thread(fetcher, url, options, etag=etag, last_modified=last_modified)
+    except NotModified:
+        if recorder is not None:
+            recorder.abort()
+        count = sum(1 for _ in old.all_comments()) if old is not None else 0
+        return ThreadResult(url, path, "unchanged", Changes(), count, not_modified=True, checked_at=checked_at)
+    except BaseException:
+        if recorder is not None:
+            recorder.abort()
+        raise
+
+    seen_at = new.source.fetched_at or checked_at
+    if old is None:
+        thread, changes, status = stamp_new(new, seen_at), Changes(), "new"
+        changes.added = [c.id for c in thread.all_comments()]
+    else:
+        thread, changes = merge(old, new, seen_at)
+        status = "changed" if changes else "unchanged"
+    count = sum(1 for _ in thread.all_comments())
+    if status == "unchanged":
+        if recorder is not None:
+            recorder.abort()
+        count = sum(1 for _ in old.all_comments()) if old is not None else count
+        return ThreadResult(url, path, status, changes, count, checked_at=checked_at)
+    if recorder is not None:
+        recorder.close()
+        _append_capture(new_part, warc_path(path))
+    save_archive(thread, path)
+    return ThreadResult(url, path, status, changes, count, checked_at=checked_at)
+
+
+def update_archive(
+    path: str | Path, options: FetchOptions | None = None, *, keep_warc: bool = True, fetcher=None
+) -> ThreadResult:
+    """`threadkeep update`: re-fetch one archive's source and merge; raises on failure."""
+    from threadkeep.net.fetch import Fetcher
+
+    path = Path(path)
+    options = options or FetchOptions()
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    directory = path.parent if str(path.parent) else Path(".")
+    router = RoutingRecorder()
+    with directory_lock(directory):
+        if fetcher is not None:
+            return check_thread(path, None, fetcher, options, router=None, keep_warc=False)
+        with Fetcher(options.fetch_config(), on_event=options.on_event, recorder=router) as f:
+            return check_thread(path, None, f, options, router=router, keep_warc=keep_warc)

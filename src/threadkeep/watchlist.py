@@ -1,0 +1,109 @@
+"""Watch lists: the threads a sync keeps, as one URL a line (`#` comments) or TOML (`[defaults]`,
+`[[thread]]` tables with url, comments, name). Every error names the line or entry."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from threadkeep.errors import InputError
+from threadkeep.paths import archive_stem, name_stem
+from threadkeep.store import read_file
+
+COMMENT_MODES = ("auto", "page", "feed")
+
+
+@dataclass
+class WatchEntry:
+    url: str
+    comments: str = "auto"
+    name: str | None = None  # the archive's file-name stem, when chosen in the list
+
+    @property
+    def stem(self) -> str:
+        return name_stem(self.name) if self.name else archive_stem(self.url)
+
+
+def _check_url(url: Any, where: str) -> str:
+    if not isinstance(url, str) or not url.strip():
+        raise InputError(f"{where}: a thread needs a url")
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise InputError(f"{where}: not an http(s) URL: {url[:200]!r}")
+    return url
+
+
+def read_watchlist(path: str | Path) -> list[WatchEntry]:
+    """A watch list: TOML when the name ends in .toml, else one URL a line (`#` starts a comment).
+
+    TOML: optional `[defaults]` (comments = "auto" | "page" | "feed"), then `[[thread]]` tables
+    with `url` and optionally `comments` and `name`. Duplicate URLs are read once; two threads
+    with one archive name are an error. Every error is an InputError naming the line or entry."""
+    path = Path(path)
+    raw = read_file(path, "a watch list")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a watch list: the file is not UTF-8 text") from None
+    entries = _read_toml(path, text) if path.suffix.lower() == ".toml" else _read_lines(path, text)
+    out: list[WatchEntry] = []
+    seen_urls: set[str] = set()
+    stems: dict[str, str] = {}
+    for e in entries:
+        if e.url in seen_urls:
+            continue
+        seen_urls.add(e.url)
+        other = stems.get(e.stem.casefold())  # one file on a case-insensitive file system
+        if other is not None:
+            raise InputError(f"{path}: {e.url} and {other} would share the archive {e.stem}.json")
+        stems[e.stem.casefold()] = e.url
+        out.append(e)
+    return out
+
+
+def _read_lines(path: Path, text: str) -> list[WatchEntry]:
+    out = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        if len(words) > 1 and not words[1].startswith("#"):
+            raise InputError(f"{path}:{n}: one URL a line (a comment starts with #)")
+        out.append(WatchEntry(_check_url(words[0], f"{path}:{n}")))
+    return out
+
+
+def _read_toml(path: Path, text: str) -> list[WatchEntry]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML: {exc}") from None
+    unknown = set(data) - {"defaults", "thread"}
+    if unknown:
+        raise InputError(f"{path}: unknown key {sorted(unknown)[0]!r} (expected [defaults] and [[thread]])")
+    defaults = data.get("defaults") or {}
+    if not isinstance(defaults, dict) or set(defaults) - {"comments"}:
+        raise InputError(f"{path}: [defaults] takes only comments")
+    threads = data.get("thread") or []
+    if not isinstance(threads, list):
+        raise InputError(f"{path}: threads are [[thread]] tables")
+    out = []
+    for i, t in enumerate(threads, start=1):
+        where = f"{path}: thread {i}"
+        if not isinstance(t, dict):
+            raise InputError(f"{where}: not a table")
+        extra = set(t) - {"url", "comments", "name"}
+        if extra:
+            raise InputError(f"{where}: unknown key {sorted(extra)[0]!r} (expected url, comments, name)")
+        comments = t.get("comments", defaults.get("comments", "auto"))
+        if comments not in COMMENT_MODES:
+            raise InputError(f"{where}: comments must be one of {', '.join(COMMENT_MODES)}, not {comments!r}")
+        name = t.get("name")
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise InputError(f"{where}: name must be a non-empty string")
+        out.append(WatchEntry(_check_url(t.get("url"), where), comments, name))
+    return out
