@@ -159,8 +159,9 @@ def corpus_throughput(repeat: int) -> dict:
 
 def measure_child(path: Path, url: str, repeat: int) -> None:
     """In a fresh process: extract one page `repeat` times; print JSON (time, RSS, stats)."""
-    import threadkeep
     import threadkeep.extract.base as base
+
+    import threadkeep
 
     warm = CORPUS / "wordpress" / "lemire.me_2019-08_json-parsing-simdjson.html"
     if warm.exists():

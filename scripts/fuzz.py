@@ -30,8 +30,8 @@ from hypothesis import strategies as st  # noqa: E402
 
 def main(argv: list[str] | None = None) -> int:
     import test_properties as tp
-    from threadkeep.archive import thread_from_bytes
     from threadkeep.errors import ThreadkeepError
+    from threadkeep.inputs import thread_from_bytes
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=5.0, help="time budget for the whole run")

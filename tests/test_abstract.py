@@ -20,8 +20,8 @@ from threadkeep.abstract.find import (
     normal_label,
     parse_citation,
 )
-from threadkeep.encoding import decode
-from threadkeep.sanitize import element_text
+from threadkeep.html.encoding import decode
+from threadkeep.html.sanitize import element_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED = SHARED / "seed" / "multiple-sclerosis-research.blogspot.com_2016-09_researchspeak-interferon-vs-alemtuzumab.html"

@@ -6,9 +6,9 @@ import pytest
 
 import threadkeep
 from corpus import CORPUS, SEED_PAGE, SEED_URL, rows
-from threadkeep.extract import choose_extractor
-from threadkeep.extract.base import Page
-from threadkeep.model import walk
+from threadkeep.html.page import Page
+from threadkeep.sites import recognise
+from threadkeep.tree import walk
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +102,7 @@ def test_recognised_by_content_on_a_custom_domain():
         (CORPUS / "blogger-threaded/luxuryhaven.co_2019-05_hyatt.html").read_text("utf-8"),
         "https://www.luxuryhaven.co/2019/05/hyatt.html",
     )
-    assert choose_extractor(page).name == "blogger"
+    assert recognise(page)[0].name == "blogger"
 
 
 def test_sidebar_recent_comments_are_not_taken():
@@ -142,10 +142,9 @@ def test_post_author_replies_are_flagged():
 
 
 def test_incomplete_page_is_noticed():
-    from threadkeep.extract import run_extractor
 
     html = SEED_PAGE.read_text("utf-8")
-    complete = run_extractor(Page(html, SEED_URL))
+    complete = recognise(Page(html, SEED_URL))[1]
     assert complete.complete and complete.post_id == "5381529086432390017"
     shown = html.replace('class="loadmore hidden"', 'class="loadmore"')
-    assert not run_extractor(Page(shown, SEED_URL)).complete
+    assert not recognise(Page(shown, SEED_URL))[1].complete

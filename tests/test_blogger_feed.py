@@ -10,17 +10,18 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from threadkeep.errors import ExtractError
-from threadkeep.extract.base import Page
-from threadkeep.extract.blogger_feed import (
+from threadkeep.html.page import Page
+from threadkeep.model import Comment
+from threadkeep.sites.blogger.export import parse_atom_export
+from threadkeep.sites.blogger.feed import (
     FeedPage,
     feed_tree,
     feed_url,
     merge_page_and_feed,
     next_start_index,
-    parse_atom_export,
     parse_feed_page,
 )
-from threadkeep.model import Comment, number_comments, walk
+from threadkeep.tree import number_comments, walk
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEED_FEED = SHARED / "seed" / "multiple-sclerosis-research.blogspot.com_feeds_comments.json"
@@ -406,7 +407,7 @@ def test_merge_prefers_the_page_nesting():
 
 
 def test_merge_with_the_real_page_extraction(seed_json):
-    from threadkeep.extract.blogger import BloggerExtractor
+    from threadkeep.sites.blogger import BloggerSite as BloggerExtractor
 
     if not SEED_PAGE.exists():
         pytest.skip(f"shared seed not found: {SEED_PAGE}")

@@ -17,7 +17,10 @@ import pytest
 from server import Request, Resp, TestServer, free_port_refusing, gzip_bomb, redirect
 from threadkeep import __version__
 from threadkeep.errors import FetchError
-from threadkeep.fetch import FetchConfig, Fetcher, FetchEvent, RequestInfo, ResponseInfo, _retry_after, _size
+from threadkeep.net.fetch import Fetcher
+from threadkeep.net.http import FetchConfig, FetchEvent, RequestInfo, ResponseInfo
+from threadkeep.net.http import retry_after_seconds as _retry_after
+from threadkeep.net.http import size_text as _size
 
 MB = 1024 * 1024
 

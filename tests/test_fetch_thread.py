@@ -14,8 +14,8 @@ from warcio.archiveiterator import ArchiveIterator
 from archive_dicts import walk_dicts
 from corpus import SEED_FEED, SEED_PAGE
 from server import Resp
-from threadkeep.archive import FetchOptions, archive_url
-from threadkeep.model import walk
+from threadkeep.pipeline import FetchOptions, archive_url
+from threadkeep.tree import walk
 
 POST_ID = "5381529086432390017"
 FEED_PATH = f"/feeds/{POST_ID}/comments/default"

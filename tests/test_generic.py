@@ -10,12 +10,16 @@ from __future__ import annotations
 import pytest
 
 from corpus import CORPUS, rows
-from threadkeep.encoding import decode
-from threadkeep.extract import finish
-from threadkeep.extract.base import Page
-from threadkeep.extract.comments_finder import CommentIds, find_comments, find_date, nest_by_depth
-from threadkeep.extract.generic import GenericExtractor
-from threadkeep.model import Comment, walk
+from threadkeep.dates import find_date
+from threadkeep.finder import find_comments
+from threadkeep.html.encoding import decode
+from threadkeep.html.page import Page
+from threadkeep.model import Comment
+from threadkeep.pipeline import finish
+from threadkeep.sites import registry
+from threadkeep.sites.base import CommentIds
+from threadkeep.sites.generic import GenericSite as GenericExtractor
+from threadkeep.tree import nest_by_depth, walk
 
 GENERIC = GenericExtractor()
 
@@ -40,8 +44,15 @@ def load(name: str) -> Page:
 
 
 def extract(page: Page):
-    extraction = GENERIC.extract(page)
-    return extraction, finish(extraction, page)
+    """What the page gives when neither Blogger nor WordPress claims it: the first other site of
+    the registry that does (a forum, HN, Reddit, Substack, Movable Type), else the generic finder."""
+    for site in registry():
+        if site.name in ("blogger", "wordpress"):
+            continue
+        extraction = site.recognise(page)
+        if extraction is not None:
+            return extraction, finish(extraction, page)
+    raise AssertionError("the generic site claims every page")
 
 
 def max_depth_in_notes(notes: str) -> int | None:

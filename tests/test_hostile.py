@@ -27,9 +27,10 @@ from corpus import SEED_PAGE, SEED_URL
 from threadkeep.export.json import to_json
 from threadkeep.export.markdown import escape, escape_line, link, to_markdown
 from threadkeep.export.tree import to_tree
-from threadkeep.model import Author, Comment, Thread, number_comments
-from threadkeep.sanitize import clean_html, html_to_text, terminal_safe
+from threadkeep.html.sanitize import clean_html, html_to_text, terminal_safe
+from threadkeep.model import Author, Comment, Thread
 from threadkeep.store import save_archive, validation_errors
+from threadkeep.tree import number_comments
 
 EXE = [sys.executable, "-m", "threadkeep"]
 
@@ -245,7 +246,7 @@ def test_lone_surrogates_become_replacement_characters():
 
 
 def test_archive_with_lone_surrogate_can_be_written(tmp_path):
-    from threadkeep.adapters.hn import thread_from_hn_item
+    from threadkeep.sites.hn import thread_from_hn_item
 
     thread = thread_from_hn_item(
         {"id": 1, "title": "T\ud800", "author": "a\udc00", "text": "<p>x</p>", "children": []},
@@ -581,7 +582,7 @@ def test_cli_show_json_escapes_bidi_and_c1(tmp_path):
 
 
 def test_api_adapter_html_is_sanitized():
-    from threadkeep.adapters.hn import thread_from_hn_item
+    from threadkeep.sites.hn import thread_from_hn_item
 
     item = {
         "id": 1,

@@ -17,9 +17,9 @@ import pytest
 
 from server import Resp
 from test_update import C1, seed_html, set_content
-from threadkeep.model import walk
+from threadkeep.capture.warc import read_responses
 from threadkeep.store import load_archive
-from threadkeep.warc import read_responses
+from threadkeep.tree import walk
 
 pytestmark = pytest.mark.slow
 

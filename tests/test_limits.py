@@ -21,9 +21,10 @@ from lxml import html as lxml_html
 import threadkeep
 from corpus import SEED_PAGE, SEED_URL
 from threadkeep.errors import ArchiveError, ExtractError
-from threadkeep.extract.base import MAX_PAGE_BYTES, Page
-from threadkeep.model import MAX_DEPTH, Comment, Thread, number_comments
+from threadkeep.html.page import MAX_PAGE_BYTES, Page
+from threadkeep.model import Comment, Thread
 from threadkeep.store import load_archive, save_archive, validation_errors
+from threadkeep.tree import MAX_DEPTH, number_comments
 
 EXE = [sys.executable, "-m", "threadkeep"]
 
@@ -303,7 +304,7 @@ def test_a_thread_100_levels_deep_round_trips(tmp_path):
 
 def _discourse_chain(posts: int):
     """A Discourse topic where every post answers the one before: a real shape of conversation."""
-    from threadkeep.adapters.discourse import thread_from_discourse_topic
+    from threadkeep.sites.discourse import thread_from_discourse_topic
 
     stream = [
         {

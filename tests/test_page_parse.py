@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from corpus import CORPUS, SEED_PAGE
-from threadkeep.encoding import decode, decode_page
 from threadkeep.errors import ExtractError
-from threadkeep.extract.base import _LONG_RUN, Page, _has_long_run
-from threadkeep.sanitize import utf8_xml_safe, xml_safe
+from threadkeep.html.encoding import decode, decode_page
+from threadkeep.html.page import _LONG_RUN, Page, _has_long_run
+from threadkeep.html.sanitize import utf8_xml_safe, xml_safe
 
 PAGES = [*sorted(CORPUS.glob("*/*.html")), SEED_PAGE]
 pytestmark = pytest.mark.skipif(not SEED_PAGE.exists(), reason="shared corpus not beside the checkout")

@@ -33,12 +33,12 @@ from test_hostile import (
     assert_markdown_inert,
     assert_tree_inert,
 )
-from threadkeep.archive import thread_from_bytes
-from threadkeep.encoding import decode
 from threadkeep.errors import InputError, ThreadkeepError
 from threadkeep.export.markdown import escape, escape_line, to_markdown
+from threadkeep.html.encoding import decode
+from threadkeep.html.sanitize import clean_html, html_to_text, terminal_safe
+from threadkeep.inputs import thread_from_bytes
 from threadkeep.model import Thread
-from threadkeep.sanitize import clean_html, html_to_text, terminal_safe
 from threadkeep.store import validation_errors
 
 PAGES = [SEED_PAGE] + [

@@ -17,10 +17,10 @@ import pytest
 
 from corpus import REPO, SEED_PAGE
 from server import Resp
-from threadkeep.archive import FetchOptions
 from threadkeep.errors import InputError, LockedError
 from threadkeep.merge import Changes
 from threadkeep.paths import archive_stem
+from threadkeep.pipeline import FetchOptions
 from threadkeep.store import load_archive
 from threadkeep.sync import (
     STATE_NAME,

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,13 +20,14 @@ import pytest
 from archive_dicts import walk_dicts
 from corpus import SEED_PAGE
 from server import Resp
-from threadkeep import fetch as fetch_module
-from threadkeep import sync as sync_module
-from threadkeep.archive import FetchOptions, thread_from_bytes
+from threadkeep import timefmt
+from threadkeep.inputs import thread_from_bytes
 from threadkeep.merge import merge, stamp_new
-from threadkeep.model import Comment, walk
+from threadkeep.model import Comment
+from threadkeep.pipeline import FetchOptions
 from threadkeep.store import load_archive, validation_errors
 from threadkeep.sync import SyncOptions, WatchEntry, sync, update_archive
+from threadkeep.tree import walk
 
 # the seed thread's comments (number -> id)
 C1, C2, C21, C22, C23, C24, C3, C4 = (
@@ -116,15 +118,14 @@ class Clock:
     def __init__(self) -> None:
         self.minute = 0
 
-    def __call__(self, micro: bool = False) -> str:
-        return f"2024-05-01T06:{self.minute:02d}:00" + (".000000Z" if micro else "Z")
+    def __call__(self) -> datetime:
+        return datetime(2024, 5, 1, 6, self.minute, tzinfo=UTC)
 
 
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
     c = Clock()
-    monkeypatch.setattr(fetch_module, "_now_iso", c)
-    monkeypatch.setattr(sync_module, "now_iso", c)
+    monkeypatch.setattr(timefmt, "clock", c)
     return c
 
 
@@ -205,8 +206,8 @@ def test_three_syncs_keep_every_comment_with_its_history(three_syncs):
 
 
 def test_the_warc_keeps_every_capture_and_reextract_reads_the_last(three_syncs, server):
-    from threadkeep.archive import reextract, warc_path
-    from threadkeep.warc import read_responses
+    from threadkeep.capture.replay import reextract, warc_path
+    from threadkeep.capture.warc import read_responses
 
     archive, _ = three_syncs
     pages = [r for r in read_responses(warc_path(archive)) if r.url.endswith(PATH)]
@@ -397,7 +398,7 @@ def test_update_cli_merges_and_says_what_changed(server, tmp_path):
     assert d["status"] == "changed" and d["changes"]["deleted"] == [C23] and d["changes"]["removed"] == [C4]
     t = load_archive(out)
     assert len(t.snapshots) == 3 and t.stats()["comments"] == 10
-    from threadkeep.warc import read_responses
+    from threadkeep.capture.warc import read_responses
 
     assert len([x for x in read_responses(tmp_path / "t.warc.gz") if x.url.endswith(PATH)]) == 3
 

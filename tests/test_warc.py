@@ -13,9 +13,10 @@ from warcio.archiveiterator import ArchiveIterator
 
 from server import Resp, TestServer
 from threadkeep import __version__
+from threadkeep.capture.warc import CapturedResponse, WarcRecorder, read_responses
 from threadkeep.errors import ArchiveError, FetchError
-from threadkeep.fetch import FetchConfig, Fetcher, RequestInfo, ResponseInfo
-from threadkeep.warc import CapturedResponse, WarcRecorder, read_responses
+from threadkeep.net.fetch import Fetcher
+from threadkeep.net.http import FetchConfig, RequestInfo, ResponseInfo
 
 PAGE = "<html><body><p>Un café, s'il vous plaît</p></body></html>"
 

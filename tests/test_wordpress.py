@@ -13,20 +13,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import threadkeep.extract as tx
-from threadkeep.encoding import decode
-from threadkeep.extract.base import Page
-from threadkeep.extract.wordpress import (
-    WordPressExtractor,
-    comment_page_urls,
-    comments_from_rest,
-    displayed_date,
-    find_comment_nodes,
-    has_comment_paging,
-    merge_comments,
-    rest_api_url,
-)
-from threadkeep.model import MAX_DEPTH, Author, Comment, number_comments, walk
+import threadkeep as tx
+from threadkeep.dates import displayed_date
+from threadkeep.html.encoding import decode
+from threadkeep.html.page import Page
+from threadkeep.model import Author, Comment
+from threadkeep.sites.wordpress import WordPressSite as WordPressExtractor
+from threadkeep.sites.wordpress import merge_comments
+from threadkeep.sites.wordpress.nodes import find_comment_nodes
+from threadkeep.sites.wordpress.paging import comment_page_urls, comments_from_rest, has_comment_paging, rest_api_url
+from threadkeep.tree import MAX_DEPTH, number_comments, walk
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 pytestmark = pytest.mark.skipif(not (CORPUS / "MANIFEST.tsv").exists(), reason="shared corpus not beside the checkout")
@@ -88,7 +84,7 @@ def test_thread_shape_matches_manifest(row):
 
 
 def test_wordpress_pages_are_claimed_by_wordpress_only():
-    from threadkeep.extract.blogger import BloggerExtractor
+    from threadkeep.sites.blogger import BloggerSite as BloggerExtractor
 
     for row in WP_ROWS:
         page = _page(row["file"])
@@ -240,8 +236,10 @@ NOISY_CONTENT = """<html><head><meta name="generator" content="WordPress 6.4"></
 
 def _content_reads(page: Page):
     """(what the in-place read answers or None, what the copy answers) for every comment's content element."""
-    from threadkeep.extract.base import content
-    from threadkeep.extract.wordpress import CONTENT, _comment_hits, _content_box, _first, _noise_in, _read_in_place
+    from threadkeep.html.text import content
+    from threadkeep.sites.wordpress.content import _content_box, _noise_in, _read_in_place
+    from threadkeep.sites.wordpress.markup import CONTENT
+    from threadkeep.sites.wordpress.nodes import _comment_hits, _first
 
     for node in find_comment_nodes(page.tree):
         el = _first(_comment_hits(node), CONTENT)
@@ -531,8 +529,8 @@ _PIECES = st.sampled_from(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, max_size=8), st.sampled_from(["div", "section", "p", "span"]))
 def test_content_read_in_place_matches_the_copy_on_generated_markup(pieces, tag):
-    from threadkeep.extract.base import content
-    from threadkeep.extract.wordpress import _content_box, _noise_in, _read_in_place
+    from threadkeep.html.text import content
+    from threadkeep.sites.wordpress.content import _content_box, _noise_in, _read_in_place
 
     page = Page(f"<html><body><div id='x'><{tag} class='comment-content'>{''.join(pieces)}</{tag}></div></body></html>")
     el = page.by_id("x")[0]

@@ -16,9 +16,14 @@ def utc_iso(dt: datetime, *, micro: bool = False) -> str:
     return dt.isoformat().replace("+00:00", "Z")
 
 
+def clock() -> datetime:
+    """The current time: the one clock every timestamp threadkeep writes is read from (tests set it)."""
+    return datetime.now(UTC)
+
+
 def now_iso(*, micro: bool = False) -> str:
     """Now, in the archive's clock format."""
-    return utc_iso(datetime.now(UTC), micro=micro)
+    return utc_iso(clock(), micro=micro)
 
 
 def epoch_to_iso(seconds: object) -> str | None:

@@ -24,11 +24,12 @@ Decisions, so the CLI and the docs can rely on them:
   json: application/json, any */*+json, text/json, text/javascript, application/javascript, text/plain
   (feeds are often mislabelled); xml: application/xml, text/xml, any */*+xml (Atom, RSS, RDF);
   any: everything. A response with no Content-Type at all is accepted (the extractor will judge).
-- **robots.txt** is read once per host (scheme://host:port) per Fetcher, with protego (RFC 9309:
-  `*` and `$` in paths) and the product token of `user_agent` (net/robots.py). A 4xx (401/403 included) means "allow all" (RFC 9309); a 5xx or an
-  unreachable robots.txt also means "allow all" (a deliberate leniency: a broken robots.txt should not
-  stop a single-page archive; reported as a FetchEvent("robots", …)). Crawl-delay is honoured, up to
-  `backoff_max` seconds. `respect_robots=False` skips robots.txt entirely.
+- **robots.txt** is read once per host (scheme://host:port) per Fetcher, with protego (RFC 9309: `*`
+  and `$` in paths) and the product token of `user_agent` (net/robots.py). A 4xx (401/403 included)
+  means "allow all" (RFC 9309); a 5xx or an unreachable robots.txt also means "allow all" (a
+  deliberate leniency: a broken robots.txt should not stop a single-page archive; reported as a
+  FetchEvent("robots", …)). Crawl-delay is honoured, up to `backoff_max` seconds.
+  `respect_robots=False` skips robots.txt entirely.
 - **Politeness**: requests to one host are serialised and spaced by max(min_delay, Crawl-delay),
   measured from the end of the previous request (robots.txt included); different hosts proceed in
   parallel. A Fetcher is safe to share between threads.
@@ -67,6 +68,7 @@ from threadkeep.net.http import (
     host_key,
     mime_of,
     one_line,
+    retry_after_seconds,
     seconds,
     size_text,
 )
@@ -95,7 +97,6 @@ _RETRY_STATUSES = frozenset({408, 429})
 _ROBOTS_MAX_BYTES = 512 * 1024
 
 
-@dataclass
 class _Transient(Exception):
     """A failure worth retrying (network, timeout, reset); cause is the one-line reason."""
 
@@ -320,7 +321,7 @@ class Fetcher:
                 if ex.status not in _RETRY_STATUSES and ex.status < 500:
                     return ex
                 cause, status = f"HTTP {ex.status}", ex.status
-                retry_after = retry_after(ex.headers.get("retry-after"))
+                retry_after = retry_after_seconds(ex.headers.get("retry-after"))
             if attempt >= retries:
                 where = "" if url == asked else f" at {url}"
                 raise FetchError(asked, cause + where, status=status)

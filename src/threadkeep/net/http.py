@@ -23,6 +23,7 @@ DEFAULT_USER_AGENT = f"threadkeep/{__version__} (+{HOMEPAGE})"
 Accept = Literal["html", "json", "xml", "any"]
 
 
+@dataclass
 class FetchConfig:
     connect_timeout: float = 10.0
     read_timeout: float = 30.0  # per read, not for the whole body
@@ -166,7 +167,7 @@ def host_key(url: str) -> str:
     return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}:{port}"
 
 
-def retry_after(value: str | None) -> float | None:
+def retry_after_seconds(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()

@@ -70,6 +70,11 @@ class Case:
     facts: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
+def content_id(author: str | None, published: str | None, text: str) -> str:
+    """A stable id for a comment the page gives none: a hash of its author, time and text."""
+    return "h-" + hashlib.sha1(f"{author or ''}\x1f{published or ''}\x1f{text}".encode()).hexdigest()[:12]
+
+
 class CommentIds:
     """Stable comment ids: the page's own id when it has one, else a hash of author, time and text.
 
@@ -85,8 +90,7 @@ class CommentIds:
         if own_id and own_id not in self._seen:
             self._seen[own_id] += 1
             return own_id
-        digest = hashlib.sha1(f"{author or ''}\x1f{published or ''}\x1f{text}".encode()).hexdigest()[:12]
-        key = f"h-{digest}"
+        key = content_id(author, published, text)
         n = self._seen[key]
         self._seen[key] += 1
         return key if n == 0 else f"{key}-{n}"

@@ -12,6 +12,7 @@ from threadkeep.dates import displayed_date, parse_date
 from threadkeep.html.page import Page
 from threadkeep.html.text import content, make_author, same_name, squash, text_content, text_of
 from threadkeep.model import Article, Comment
+from threadkeep.sites.base import content_id
 from threadkeep.sites.wordpress.content import _content_box, _drop, _noise_in, _read_in_place
 from threadkeep.sites.wordpress.markup import AUTHOR_NAME, AUTHOR_NOISE, CONTENT, DATE_ATTR, DATE_TEXT, PINGBACK_LINK
 from threadkeep.sites.wordpress.nodes import _ANCHOR, CommentNode, _comment_hits, _first, own_roots
@@ -19,7 +20,7 @@ from threadkeep.sites.wordpress.nodes import _ANCHOR, CommentNode, _comment_hits
 
 def comment_of(page: Page, node: CommentNode, article: Article) -> Comment:
     hits = _comment_hits(node)  # what every selector below finds (noted on find_comment_nodes' walk)
-    cid = node.cid or f"wp-{id(node.el)}"
+    cid = node.cid or ""  # an element without a comment id: a stable id from its content, below
     # author
     name_el = _first(hits, AUTHOR_NAME)
     name = _author_text(name_el)
@@ -65,6 +66,8 @@ def comment_of(page: Page, node: CommentNode, article: Article) -> Comment:
     kind = node.kind
     if kind == "comment" and _PINGBACK_TEXT.match(text):
         kind = text.split(":", 1)[0].strip().lower()
+    if not cid:
+        cid = content_id(name, published, text)
     return Comment(
         id=cid,
         text=text,
