@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from corpus import CORPUS, rows
+from threadkeep.comment_ids import CommentIds
 from threadkeep.dates import find_date
 from threadkeep.finder import find_comments
 from threadkeep.html.encoding import decode
@@ -17,7 +18,6 @@ from threadkeep.html.page import Page
 from threadkeep.model import Comment
 from threadkeep.pipeline import finish
 from threadkeep.sites import registry
-from threadkeep.sites.base import CommentIds
 from threadkeep.sites.generic import GenericSite as GenericExtractor
 from threadkeep.tree import nest_by_depth, walk
 

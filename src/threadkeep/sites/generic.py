@@ -13,6 +13,8 @@ sites use for what their own markup leaves out.
 from __future__ import annotations
 
 from threadkeep.dates import parse_date
+from threadkeep.finder import locate_comments
+from threadkeep.finder.build import without_comments
 from threadkeep.html.page import Page
 from threadkeep.html.text import first_text, make_author, text_of
 from threadkeep.model import Article
@@ -104,11 +106,12 @@ def fill_metadata(article: Article, page: Page) -> None:
 class GenericSite(Site):
     name = "generic"
     description = "any other page: the article by the usual markers, the generic comment finder"
-    CASES = (Case("corpus/other/NEGATIVE_infoproc.blogspot.com_2022-05_postol.html", comments=0),)
+    CASES = (  # shapes from ../shared/corpus2/MANIFEST.tsv and its gold files
+        Case("corpus2/pages/bbc.co.uk_news_magazine-22025328_class-calculator.html", comments=5, max_depth=1),
+        Case("corpus2/pages/NEGATIVE_markcarey.com_dvd-store-24-season-three.html", comments=0),
+    )
 
     def recognise(self, page: Page) -> Extraction:
-        from threadkeep.finder import locate_comments, without_comments
-
         article, body = generic_article(page)
         extraction = Extraction(platform=self.name, article=article, body=body)
         embedded = self.embedded_comments(page)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from threadkeep.errors import FetchError
 from threadkeep.html.page import Page
 from threadkeep.model import Comment
-from threadkeep.sites.base import Completion, Extraction, Site
+from threadkeep.sites.base import Case, Completion, Extraction, Site
 from threadkeep.sites.wordpress.comment import comment_of, dedupe_ids
 from threadkeep.sites.wordpress.markup import OTHER_GENERATORS
 from threadkeep.sites.wordpress.nodes import find_comment_nodes
@@ -44,7 +44,24 @@ def merge_comments(page_comments: list[Comment], other_comments: list[Comment]) 
 class WordPressSite(Site):
     name = "wordpress"
     description = "WordPress (HTML5 and older comment markup, theme callbacks, comment pages, the REST API)"
-    CASES = ()  # filled below from the corpus rows
+    CASES = tuple(  # shapes from ../shared/corpus/MANIFEST.tsv
+        Case(f"corpus/{page}", comments=n, top_level=top, max_depth=depth)
+        for page, n, top, depth in (
+            ("wordpress/killsixbilliondemons.com_king-of-swords-10-141.html", 217, 86, 10),
+            ("wordpress/foxyfolksy.com_chocolate-buttercream.html", 80, 39, 4),
+            ("wordpress/moritz-meyer.net_vreni-frost-abmahnung.html", 36, 27, 4),
+            ("wordpress/gormulus.wordpress.com_2012-12_durfen.html", 45, 20, 3),
+            ("wordpress/zulang.wordpress.com_2015-12_genitalverstuemmelung.html", 6, 2, 4),
+            ("wordpress/businessjargons.com_leadership-styles.html", 9, 6, 4),
+            ("wordpress/pewresearch.org_2014-11_fact-tank-mexico.html", 24, 16, 3),
+            ("wordpress/framablog.org_2017-12_avancer-ensemble.html", 8, 5, 3),
+            ("wordpress/jacobbrazeal.wordpress.com_2020-11_learning-chess.html", 25, 13, 3),
+            ("wordpress/thechrisellefactor.com_2016-01_productive-apps.html", 48, 27, 2),
+            ("wordpress/geekonomics10000.com_988_weigang-wan.html", 13, 11, 2),
+            ("wordpress/lemire.me_2019-08_json-parsing-simdjson.html", 5, 3, 2),
+            ("dragnet/R55_blogohblog.com_breathtaking-movies.html", 45, 40, 2),
+        )
+    )
 
     def matches(self, page: Page) -> bool:
         # Walks by tag (lxml filters in C) rather than `//x[...]` queries: same answers, and a

@@ -15,54 +15,34 @@ recursion, and work stays about linear in the page size however deeply it nests.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Iterable
 
 from lxml import etree
 
-from threadkeep.dates import DATE_RE, RELATIVE_TIME_RE, find_date, parse_date
+from threadkeep.dates import DATE_RE, RELATIVE_TIME_RE
+from threadkeep.finder.build import _author_name, _build, _Signals
+from threadkeep.finder.names import (
+    AUTHOR_CLASS_RE,
+    AUTHOR_HREF_RE,
+    AUTHOR_LEAD_RE,
+    AUTHOR_TAGS,
+    CONTAINER_RE,
+    EXCLUDED_RE,
+    EXCLUDED_TAGS,
+    FILLER_RE,
+    ITEM_TAGS,
+    ITEM_WORD_RE,
+    MAX_SIGNATURES,
+    NOT_COMMENT_RE,
+    PROSE_TAGS,
+    REGION_RE,
+    REGION_TAGS,
+    TIME_CLASS_RE,
+)
 from threadkeep.html.page import Page
 from threadkeep.html.select import classes
-from threadkeep.html.text import content, make_author, text_of
 from threadkeep.model import Comment
-from threadkeep.sites.base import CommentIds
-from threadkeep.tree import build_tree
-
-_REGION_RE = re.compile(r"comment|kommentar|respons|discussion|disqus|replies|reactions|talkback", re.I)
-# names that are comment-ish but never a comment nor a region of them
-_NOT_COMMENT_RE = re.compile(
-    r"form|respond|comments?-?link|count|notes|nocomment|reply-title|feed|rss|subscribe|policy|closed|"
-    r"recent|popular|latest|top-comment|most-comment|pagination|navigation|comment-nav|login|captcha|"
-    r"comment-input|comments-title|comments-head",
-    re.I,
-)
-# ancestors that never hold the page's comments
-_EXCLUDED_TAGS = {"nav", "aside", "form", "header", "select", "button", "script", "style", "noscript", "template"}
-_EXCLUDED_RE = re.compile(r"sidebar|related|recent|popular|breadcrumb|navbar|menu|advert|sponsor|promo", re.I)
-# author signals: by class/id/itemprop/rel, by link target, by lead-in words
-_AUTHOR_CLASS_RE = re.compile(
-    r"author|user|commenter|poster|nick|vcard|member|byline|(?:^|[\s_-])(?:fn|name)(?:$|[\s_-])", re.I
-)
-_AUTHOR_HREF_RE = re.compile(r"/(?:user|users|u|profile|profiles|member|members|author|people)/|[?&](?:u|uid|userid)=")
-_AUTHOR_LEAD_RE = re.compile(r"^\s*(?:posted|written|comment(?:ed)?|submitted)\s+by\b|^\s*by\s+\S", re.I)
-_AUTHOR_TAGS = {"a", "span", "cite", "strong", "b", "em", "div", "p", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "td"}
-_TIME_CLASS_RE = re.compile(r"date|time|ago|published|posted|when", re.I)
-_ITEM_TAGS = {"li", "div", "article", "section", "dd", "dt", "table", "tr", "td", "blockquote"}
-_ITEM_WORD_RE = re.compile(r"comment|reply|response|message|entry|item|post|note|kommentar", re.I)
-_CONTAINER_RE = re.compile(
-    r"(?:^|[-_])(?:list|area|wrap|wrapper|container|section|block|thread|threads|comments|replies|children)$|"
-    r"^(?:children|comments|replies|commentlist)",
-    re.I,
-)
-_REGION_TAGS = _ITEM_TAGS | {"ol", "ul", "dl", "main"}
-_PROSE_TAGS = {"p", "blockquote", "pre", "code", "q"}
-_FILLER_RE = re.compile(
-    r"\b(?:says?|said|wrote|schrieb|sagt|sagte|dit|a dit|posted|by|at|on|am|um|von|reply|antworten|répondre|"
-    r"report|share|like|likes|permalink|edit|link|quote|flag|delete|vote|upvote|downvote|points?)\b|[\W\d_]",
-    re.I,
-)
-MAX_SIGNATURES = 12  # candidate signatures walked in full (each walk is linear in the region)
 
 
 def _signature(el) -> str | None:
@@ -77,17 +57,6 @@ def _signature(el) -> str | None:
     if eid and re.search(r"\d", eid):
         return f"{el.tag}#{re.sub(r'[0-9]+', '#', eid.lower())}"
     return None
-
-
-class _Signals:
-    """Per-element flags computed once over the candidate part of the page."""
-
-    __slots__ = ("author", "excluded", "time")
-
-    def __init__(self) -> None:
-        self.author: set = set()
-        self.time: set = set()
-        self.excluded: set = set()
 
 
 def find_comments(page: Page, *, exclude=None) -> list[Comment]:
@@ -108,11 +77,11 @@ def locate_comments(page: Page, *, exclude=None) -> tuple[list[Comment], list]:
         return [], []
     by_sig: dict[str, list] = {}
     for el in named:
-        sig = _signature(el) if el.tag in _ITEM_TAGS else None
+        sig = _signature(el) if el.tag in ITEM_TAGS else None
         if sig:
             by_sig.setdefault(sig, []).append(el)
     for region in regions:
-        for el in region.iterdescendants(*_ITEM_TAGS):
+        for el in region.iterdescendants(*ITEM_TAGS):
             sig = _signature(el)
             if sig:
                 by_sig.setdefault(sig, []).append(el)
@@ -120,7 +89,7 @@ def locate_comments(page: Page, *, exclude=None) -> tuple[list[Comment], list]:
     for sig in list(by_sig):
         key = sig.split(".", 1)[-1].split("#", 1)[-1]
         unique = list(dict.fromkeys(el for el in by_sig[sig] if el not in blocked))
-        if not unique or _NOT_COMMENT_RE.search(key) or _CONTAINER_RE.search(key):
+        if not unique or NOT_COMMENT_RE.search(key) or CONTAINER_RE.search(key):
             del by_sig[sig]
             continue
         by_sig[sig] = unique
@@ -141,7 +110,7 @@ def locate_comments(page: Page, *, exclude=None) -> tuple[list[Comment], list]:
         if result is None:
             continue
         good, depth_sum, instances = result
-        score = (good, 1 if _ITEM_WORD_RE.search(sig) else 0, -depth_sum / max(good, 1))
+        score = (good, 1 if ITEM_WORD_RE.search(sig) else 0, -depth_sum / max(good, 1))
         if best is None or _better(score, best[0]):
             best = (score, sig, instances, {rec["el"] for rec in instances})
     if best is None:
@@ -191,10 +160,10 @@ def _ancestors_or_self(el) -> set:
 
 
 def _excluded_el(el) -> bool:
-    if el.tag in _EXCLUDED_TAGS:
+    if el.tag in EXCLUDED_TAGS:
         return True
     names = classes(el)
-    return bool(names.strip() and _EXCLUDED_RE.search(names))
+    return bool(names.strip() and EXCLUDED_RE.search(names))
 
 
 def _candidates(root, exclude) -> tuple[list, list]:
@@ -219,11 +188,11 @@ def _candidates(root, exclude) -> tuple[list, list]:
             if (
                 names.strip()
                 and el.tag not in ("body", "html")
-                and _REGION_RE.search(names)
-                and not _NOT_COMMENT_RE.search(names)
+                and REGION_RE.search(names)
+                and not NOT_COMMENT_RE.search(names)
             ):
                 named.append(el)
-                if not parent_region and el.tag in _REGION_TAGS:
+                if not parent_region and el.tag in REGION_TAGS:
                     regions.append(el)
                     is_region = True
         stack.append((el, is_excluded, is_region))
@@ -257,14 +226,14 @@ def _classify(scope: list) -> _Signals:
         for el in top.iter():
             if not isinstance(el.tag, str):
                 continue
-            if el.tag in _EXCLUDED_TAGS:
+            if el.tag in EXCLUDED_TAGS:
                 s.excluded.add(el)
             names = classes(el).strip()
             if _is_time(el, names):
                 s.time.add(el)
             if el.tail and len(el.tail) < 120 and DATE_RE.search(el.tail):
                 parent = el.getparent()
-                if parent is not None and parent.tag not in _PROSE_TAGS:
+                if parent is not None and parent.tag not in PROSE_TAGS:
                     s.time.add(parent)
             if _is_author(el, names):
                 s.author.add(el)
@@ -274,22 +243,22 @@ def _classify(scope: list) -> _Signals:
 def _is_time(el, names: str) -> bool:
     if el.tag == "time" or (el.tag == "abbr" and el.get("title")):
         return True
-    if names and _TIME_CLASS_RE.search(names) and len(el) < 8:
+    if names and TIME_CLASS_RE.search(names) and len(el) < 8:
         return True
     text = el.text
     return bool(text and len(text) < 120 and (DATE_RE.search(text) or RELATIVE_TIME_RE.search(text)))
 
 
 def _is_author(el, names: str) -> bool:
-    if el.tag not in _AUTHOR_TAGS:
+    if el.tag not in AUTHOR_TAGS:
         return False
     if el.tag == "cite" or el.get("itemprop") == "author" or "author" in (el.get("rel") or ""):
         return True
-    if names and _AUTHOR_CLASS_RE.search(names) and "avatar" not in names:
+    if names and AUTHOR_CLASS_RE.search(names) and "avatar" not in names:
         return True
-    if el.tag == "a" and _AUTHOR_HREF_RE.search(el.get("href") or ""):
+    if el.tag == "a" and AUTHOR_HREF_RE.search(el.get("href") or ""):
         return True
-    return bool(el.text and _AUTHOR_LEAD_RE.search(el.text))
+    return bool(el.text and AUTHOR_LEAD_RE.search(el.text))
 
 
 def _evaluate(sig: str, elements: list, signals: _Signals, scope: list):
@@ -320,7 +289,7 @@ def _evaluate(sig: str, elements: list, signals: _Signals, scope: list):
                     continue
                 if el in signals.excluded:
                     excluded_depth += 1
-                if el.tag in _PROSE_TAGS:
+                if el.tag in PROSE_TAGS:
                     prose_depth += 1
                 if stack:
                     rec = stack[-1]
@@ -342,7 +311,7 @@ def _evaluate(sig: str, elements: list, signals: _Signals, scope: list):
                         author_depth -= 1
                     if el in signals.time:
                         time_depth -= 1
-                    if el.tag in _PROSE_TAGS:
+                    if el.tag in PROSE_TAGS:
                         prose_depth -= 1
                     if el in signals.excluded:
                         excluded_depth -= 1
@@ -356,7 +325,7 @@ def _evaluate(sig: str, elements: list, signals: _Signals, scope: list):
         if rec is None:
             continue
         names = {n for n in (_author_name(a)[0] for a in rec["authors"]) if n}
-        own_text = _FILLER_RE.sub("", " ".join(rec["text"]))
+        own_text = FILLER_RE.sub("", " ".join(rec["text"]))
         rec["ok"] = len(names) == 1 and len(own_text) >= 2
         if rec["ok"]:
             good += 1
@@ -364,174 +333,8 @@ def _evaluate(sig: str, elements: list, signals: _Signals, scope: list):
         instances.append(rec)
     if good == 0 or good < 0.6 * len(instances):
         return None
-    if good == 1 and not (_REGION_RE.search(sig) and instances[0]["times"]):
+    if good == 1 and not (REGION_RE.search(sig) and instances[0]["times"]):
         return None  # a lone block must name itself a comment and show a time
     if good > 50:
         depth_sum = depth_sum * good / 50
     return good, depth_sum, instances
-
-
-def _author_name(el) -> tuple[str | None, str | None]:
-    """The name and link an author signal shows."""
-    link = el if el.tag == "a" else next((a for a in el.iter("a") if text_of(a)), None)
-    name = text_of(link) if link is not None else ""
-    if not name:
-        name = text_of(el)
-    if not name and el.tag == "img":
-        name = (el.get("alt") or "").strip()
-    name = _AUTHOR_LEAD_RE.sub(lambda m: "" if "by" in m.group(0).lower() else m.group(0), name)
-    name = re.sub(r"^\s*(?:posted|written|comment(?:ed)?|submitted)?\s*by\s*:?\s*", "", name, flags=re.I)
-    name = re.split(r"\s+(?:says|said|wrote|schrieb|sagt|at|on|am|um)\b|\s*[|·•]\s*", name, maxsplit=1)[0]
-    name = name.strip(" :,-–—")
-    if not name or len(name) > 80 or DATE_RE.fullmatch(name):
-        return None, None
-    url = link.get("href") if link is not None else None
-    return name, url
-
-
-def _build(page: Page, instances: list[dict], signals: _Signals) -> tuple[list[Comment], list]:
-    ids = CommentIds()
-    by_el: dict[object, Comment] = {}
-    parents: dict[str, str | None] = {}
-    flat: list[Comment] = []
-    instance_els = {rec["el"] for rec in instances}
-    rec_by_el = {rec["el"]: rec for rec in instances}
-    tops: list = []
-    holders: set = set()  # elements that contain a comment block (walked up once each: linear)
-    for rec in instances:
-        for a in rec["el"].iterancestors():
-            if a in holders or a in instance_els:
-                break
-            holders.add(a)
-    for rec in instances:
-        if not rec["ok"]:
-            continue
-        el = rec["el"]
-        name = url = None
-        for a in rec["authors"]:
-            name, url = _author_name(a)
-            if name:
-                break
-        published = None
-        for t in rec["times"]:
-            published = parse_date(t.get("datetime")) or find_date(t.get("title"))
-            published = published or find_date(text_of(t))
-            if published:
-                break
-        body = _own_copy(el, instance_els, holders, set(rec["authors"]) | set(rec["times"]))
-        html, text = content(body)
-        if not text:
-            continue
-        permalink = None
-        for t in rec["times"]:
-            a = t if t.tag == "a" else t.find(".//a[@href]")
-            if a is None:
-                a = next(t.iterancestors("a"), None)
-            if a is not None and a.get("href"):
-                permalink = page.absolute(a.get("href"))
-                break
-        cid = ids.make(el.get("id"), name, published, text)
-        c = Comment(
-            id=cid,
-            text=text,
-            html=html,
-            author=make_author(name, page.absolute(url)),
-            published=published,
-            permalink=permalink,
-        )
-        by_el[el] = c
-        parent = rec["parent"]
-        while parent is not None and parent not in by_el:
-            parent = rec_by_el[parent]["parent"] if parent in rec_by_el else None
-        parents[cid] = by_el[parent].id if parent is not None else None
-        flat.append(c)
-        if parent is None:
-            tops.append(el)
-
-    return build_tree(flat, parents), tops
-
-
-_ACTIONS_RE = re.compile(
-    r"reply|respond|actions|avatar|vote|share|report|like|flag|permalink|comment-meta|comment-footer|"
-    r"comment-header|comment-author|edit-link|says|toolbar|buttons|controls",
-    re.I,
-)
-
-
-def _own_copy(el, instance_els: set, holders: set, signal_els: set):
-    """A copy of a comment block without its nested replies, author line, time and action links.
-
-    Built element by element with an explicit stack (no deep copies): the work is bounded by
-    the comment's own size, never by its replies, and any depth is fine.
-    """
-    shell = etree.Element("div")
-    shell.text = el.text
-    work: list[tuple[object, object]] = [(el, shell)]
-    while work:
-        src, dst = work.pop()
-        for child in src:
-            if not isinstance(child.tag, str):
-                if child.tail:
-                    _append_text(dst, child.tail)
-                continue
-            if child in instance_els:
-                continue  # a reply, and its tail is the parent's business
-            if (
-                child.tag in _EXCLUDED_TAGS
-                or (child in signal_els and len(text_of(child)) <= 150)
-                or (child not in holders and _ACTIONS_RE.search(classes(child)) and len(text_of(child)) <= 150)
-            ):
-                if child.tail:
-                    _append_text(dst, child.tail)
-                continue
-            inner = etree.SubElement(dst, child.tag)
-            for k, v in child.attrib.items():
-                inner.set(k, v)
-            inner.text = child.text
-            inner.tail = child.tail
-            work.append((child, inner))
-    return shell
-
-
-def _append_text(dst, text: str) -> None:
-    if len(dst):
-        dst[-1].tail = (dst[-1].tail or "") + text
-    else:
-        dst.text = (dst.text or "") + text
-
-
-def without_comments(body, comment_elements: list):
-    """A copy of the article body without the comments found inside it (and their region).
-
-    The body itself when none of them is inside it.
-    """
-    inside = []
-    for el in comment_elements:
-        cut = el
-        for a in el.iterancestors():
-            if a is body:
-                inside.append(cut)
-                break
-            if a.tag in _ITEM_TAGS | {"ol", "ul", "dl"} and _REGION_RE.search(classes(a)):
-                cut = a
-    if not inside:
-        return body
-    paths = []
-    for el in dict.fromkeys(inside):
-        path = []
-        while el is not body:
-            parent = el.getparent()
-            path.append(parent.index(el))
-            el = parent
-        paths.append(path[::-1])
-    clone = copy.deepcopy(body)
-    targets = []
-    for path in paths:
-        el = clone
-        for i in path:
-            el = el[i]
-        targets.append(el)
-    for el in targets:
-        if el.getparent() is not None:
-            el.drop_tree()
-    return clone
