@@ -518,3 +518,54 @@ def test_mock_transport_and_capture_details() -> None:
     assert ("Accept-Encoding", "gzip, deflate") in req.headers
     assert resp.status == 200 and resp.body == b"<p>mock</p>" and resp.truncated is None
     assert resp.date.endswith("Z") and req.date.endswith("Z")
+
+
+# ---------------------------------------------------------------------------- robots.txt, RFC 9309
+
+
+def test_robots_wildcards_and_end_anchor_are_honoured(server: TestServer) -> None:
+    """`*` matches any run of characters and `$` anchors the end (RFC 9309 2.2.3): the rules a
+    WordPress blog writes against its reply links and files."""
+    rules = "User-agent: *\nDisallow: /*?replytocom=\nDisallow: /*.pdf$\nDisallow: /this/*/exactly\n"
+    server.route("/robots.txt", rules, headers={"Content-Type": "text/plain"})
+    f = fetcher()
+    assert not f.allowed(server.url("/2024/01/post/?replytocom=42"))
+    assert f.allowed(server.url("/2024/01/post/?page=2&replytocom=42"))  # the rule says "?replytocom=", literally
+    assert f.allowed(server.url("/2024/01/post/"))
+    assert not f.allowed(server.url("/files/paper.pdf"))
+    assert f.allowed(server.url("/files/paper.pdf?download=1"))  # `$`: the path must end there
+    assert not f.allowed(server.url("/this/very/long/path/exactly"))
+    assert f.allowed(server.url("/this/exactly"))  # `/*/` needs a segment between the slashes
+    server.route("/2024/01/post/", "<p>hello</p>")
+    with pytest.raises(FetchError) as exc:
+        f.get(server.url("/2024/01/post/?replytocom=42"))
+    assert exc.value.cause == "blocked by robots.txt"
+    assert f.get(server.url("/2024/01/post/")).status == 200
+
+
+def test_robots_longest_match_wins_and_allow_wins_a_tie(server: TestServer) -> None:
+    """RFC 9309 2.2.2: the most specific (longest) matching rule applies; on equal length, allow."""
+    rules = (
+        "User-agent: threadkeep\n"
+        "Allow: /example/page/\n"
+        "Disallow: /example/page/disallowed.gif\n"
+        "Disallow: /tie\n"
+        "Allow: /tie\n"
+        "Disallow: /\n"
+    )
+    server.route("/robots.txt", rules, headers={"Content-Type": "text/plain"})
+    f = fetcher()
+    assert f.allowed(server.url("/example/page/"))
+    assert f.allowed(server.url("/example/page/other.html"))
+    assert not f.allowed(server.url("/example/page/disallowed.gif"))
+    assert f.allowed(server.url("/tie"))
+    assert not f.allowed(server.url("/anything-else"))
+
+
+def test_robots_percent_encoding_matches_either_way(server: TestServer) -> None:
+    """RFC 9309 2.2.2: octets in a rule and in a URL compare after percent-decoding unreserved ones."""
+    server.route("/robots.txt", "User-agent: *\nDisallow: /%7Ejoe/\n", headers={"Content-Type": "text/plain"})
+    f = fetcher()
+    assert not f.allowed(server.url("/~joe/index.html"))
+    assert not f.allowed(server.url("/%7Ejoe/index.html"))
+    assert f.allowed(server.url("/joe/index.html"))
