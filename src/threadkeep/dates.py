@@ -14,7 +14,9 @@ meaning once the page is saved. A date without a day, a month and a year is not 
 from __future__ import annotations
 
 import re
+import threading
 from datetime import datetime
+from functools import lru_cache
 
 from threadkeep.html.text import squash
 
@@ -147,11 +149,15 @@ _DATE_PATTERNS = [
 ]
 
 
-def displayed_date(text: str | None) -> str | None:
+def displayed_date(text: str | None, *, languages: tuple[str, ...] | None = None) -> str | None:
     """An ISO date for a date as a comment shows it ("19. Juni 2018 um 15:28 Uhr", "May 8, 2020,
-    10:31 pm", "八月 26, 2016 - 3:57 下午"); None unless a day, a month and a year are all there."""
+    10:31 pm", "八月 26, 2016 - 3:57 下午"); None unless a day, a month and a year are all there.
+
+    The shapes pages use most are read by the patterns below; what they miss goes to dateparser
+    (the long tail of languages and orders), in the page's languages when known."""
     if not text:
         return None
+    original = text
     if not text.isascii():  # the CJK names and 下午/上午 are not ASCII
         for i, cjk in enumerate(_CJK_MONTHS):
             text = text.replace(cjk, _EN_MONTHS[11 - i] + " ")
@@ -179,7 +185,7 @@ def displayed_date(text: str | None) -> str | None:
         except ValueError:
             continue
         return dt.isoformat() if g["hour"] else dt.date().isoformat()
-    return None
+    return _long_tail(original, languages)
 
 
 _MONTH_NAMES_RE = (
@@ -284,3 +290,48 @@ def _quick_date(found: str) -> str | None:
     except ValueError:
         return None
     return dt.isoformat() if m.group("h") else dt.date().isoformat()
+
+
+# ---------------------------------------------------------------------- the long tail: dateparser
+
+_YEAR = re.compile(r"(?<!\d)(?:19[7-9]\d|20[0-4]\d)(?!\d)|\d年")
+_CLOCK = re.compile(r"\d{1,2}\s*[:h.]\s*\d{2}|\d{1,2}\s*[ap]\.?m\b|時|点|시", re.IGNORECASE)
+_DATEPARSER_SETTINGS = {
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "PARSERS": ["absolute-time"],
+    "RETURN_AS_TIMEZONE_AWARE": False,
+    "STRICT_PARSING": True,
+}
+_parsers_lock = threading.Lock()
+
+
+def _long_tail(text: str, languages: tuple[str, ...] | None) -> str | None:
+    """dateparser's reading of a displayed date the fast patterns did not read; only for short
+    texts that name a year (an author line or a relative date never reaches it)."""
+    text = squash(text)
+    if len(text) > 80 or not _YEAR.search(text) or RELATIVE_TIME_RE.search(text):
+        return None
+    return _dateparser_read(text, languages)
+
+
+@lru_cache(maxsize=8192)
+def _dateparser_read(text: str, languages: tuple[str, ...] | None) -> str | None:
+    with _parsers_lock:
+        try:
+            data = _parser(languages).get_date_data(text)
+        except (ValueError, OverflowError, TypeError, AttributeError):
+            return None
+    dt = data.date_obj if data is not None else None
+    if dt is None or not 1970 <= dt.year <= 2049:
+        return None
+    return dt.replace(second=0, microsecond=0).isoformat() if _CLOCK.search(text) else dt.date().isoformat()
+
+
+@lru_cache(maxsize=64)
+def _parser(languages: tuple[str, ...] | None):
+    from dateparser.date import DateDataParser
+
+    try:
+        return DateDataParser(languages=list(languages) if languages else None, settings=_DATEPARSER_SETTINGS)
+    except ValueError:  # a language dateparser does not know: let it detect
+        return DateDataParser(settings=_DATEPARSER_SETTINGS)

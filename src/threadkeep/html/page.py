@@ -175,6 +175,21 @@ class Page:
             return None
 
     @cached_property
+    def languages(self) -> tuple[str, ...] | None:
+        """The page's language as a two-letter code, from <html lang>, Content-Language or
+        og:locale ("de-DE" -> ("de",)); None when the page does not say."""
+        root = self.tree
+        value = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or root.get("xml:lang")
+        if not value:
+            for el in self.meta_elements:
+                if (el.get("http-equiv") or "").lower() == "content-language":
+                    value = el.get("content")
+                    break
+        value = value or self.meta("og:locale")
+        code = (value or "").strip().replace("_", "-").split("-")[0].split(",")[0].lower()
+        return (code,) if len(code) == 2 and code.isalpha() else None
+
+    @cached_property
     def host(self) -> str:
         return (urlsplit(self.url).hostname or "") if self.url else ""
 

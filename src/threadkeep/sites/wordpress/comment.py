@@ -43,7 +43,7 @@ def comment_of(page: Page, node: CommentNode, article: Article) -> Comment:
         for sel in DATE_TEXT:
             for el in hits.get(sel, ()):
                 published = parse_date(el.get("title")) if el.get("title") else None
-                published = published or displayed_date(text_of(el))
+                published = published or displayed_date(text_of(el), languages=page.languages)
                 if published:
                     break
             if published:

@@ -204,7 +204,7 @@ def post_article(page: Page, post_id: str | None, nodes: list[CommentNode]) -> t
             published = parse_date(el.get("datetime") or el.get("content") or el.get("title"))
         else:
             el = _first_outside(scopes, POST_DATE_TEXT, find, with_text=True)
-            published = displayed_date(text_of(el)) if el is not None else None
+            published = displayed_date(text_of(el), languages=page.languages) if el is not None else None
     updated = parse_date(page.meta("article:modified_time", "dateModified", "og:updated_time", any_case=True))
     if updated is None:
         el = _first_outside(scopes, POST_UPDATED, find)
