@@ -1,22 +1,17 @@
-"""Decoding a page's bytes: HTTP header, then BOM, then <meta charset>, then detection."""
+"""Decoding a page's bytes: HTTP header, then BOM, then the page's own declaration (<meta charset>,
+http-equiv, the XML declaration), then detection.
+
+Reading the header, the BOM and the declaration is w3lib's (the WHATWG-style prescan Scrapy
+uses); what is threadkeep's own is the policy around it: Latin-1 and ASCII labels read as
+windows-1252 as browsers do, a page declared UTF-8 that is not valid UTF-8 is detected instead of
+decoded with replacement characters, and detection (charset-normalizer) prefers cp1252 when it
+reads about as well."""
 
 from __future__ import annotations
 
 import codecs
-import re
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_META = re.compile(
-    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""",
-    re.IGNORECASE,
-)
-_HEADER = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 
 def _codec(name: str | None) -> str | None:
@@ -32,8 +27,7 @@ def _codec(name: str | None) -> str | None:
 
 
 def charset_from_header(content_type: str | None) -> str | None:
-    m = _HEADER.search(content_type or "")
-    return _codec(m.group(1)) if m else None
+    return _codec(http_content_type_encoding(content_type)) if content_type else None
 
 
 def sniff_encoding(raw: bytes, content_type: str | None = None) -> tuple[str, str, str | None]:
@@ -42,11 +36,10 @@ def sniff_encoding(raw: bytes, content_type: str | None = None) -> tuple[str, st
     enc = charset_from_header(content_type)
     if enc:
         return enc, "header", None
-    for bom, name in _BOMS:
-        if raw.startswith(bom):
-            return name, "bom", None
-    m = _META.search(raw[:4096])
-    enc = _codec(m.group(1).decode("ascii", "replace")) if m else None
+    bom_codec, _bom = read_bom(raw)
+    if bom_codec:
+        return _codec(bom_codec) or bom_codec, "bom", None
+    enc = _codec(html_body_declared_encoding(raw[:4096]))
     if enc:
         if enc in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):  # a <meta> we could read is not UTF-16
             enc = "utf-8"
