@@ -159,7 +159,7 @@ def corpus_throughput(repeat: int) -> dict:
 
 def measure_child(path: Path, url: str, repeat: int) -> None:
     """In a fresh process: extract one page `repeat` times; print JSON (time, RSS, stats)."""
-    import threadkeep.extract.base as base
+    import threadkeep.html.page as base
 
     import threadkeep
 

@@ -40,10 +40,7 @@ def archive_dict(spec) -> dict:
     """The archive of one case, with the one field that differs from run to run blanked."""
     kind, a, b = spec
     if kind == "file":
-        try:
-            from threadkeep.inputs import archive_file
-        except ImportError:  # before the refactor
-            from threadkeep.archive import archive_file
+        from threadkeep.inputs import archive_file
 
         thread = archive_file(a, url=b)
     else:
