@@ -156,6 +156,7 @@ body{margin:0;background:var(--bg);color:var(--fg);
 font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Liberation Sans","DejaVu Sans",sans-serif;
 overflow-wrap:anywhere}
 a{color:var(--accent)}
+a:not([href]){color:inherit;text-decoration:none}
 .wrap{max-width:80rem;margin:0 auto;padding:1rem 1.25rem 3rem}
 .layout{display:grid;grid-template-columns:minmax(0,1fr);gap:0 2rem}
 @media (min-width:62rem){.layout.has-abstract{grid-template-columns:minmax(0,1fr) 22rem}
