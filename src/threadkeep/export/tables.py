@@ -2,8 +2,9 @@
 
 Every format holds the same rows, with the columns of `COLUMNS` in that order:
 
-    CSV      RFC 4180 (comma, double quotes, CRLF), UTF-8; a missing value is an empty field,
-             booleans are `true` / `false`
+    CSV      RFC 4180 (comma, double quotes, CRLF), UTF-8; a missing value is an empty field
+             (the columns of NOT_NULL are never missing: an empty `text` is ""), booleans are
+             `true` / `false`
     JSONL    one JSON object a line, UTF-8; a missing value is null; characters a terminal acts on
              (C1 controls, bidi controls) written as \\uXXXX escapes, the same text when parsed
     Parquet  typed columns (strings, int32, booleans), written with pyarrow (`pip install
@@ -44,6 +45,8 @@ COLUMNS: dict[str, type] = {
     "permalink": str,
     "text": str,
 }
+# Strings that are never missing ("" for an empty text): the rest are null when the page did not say.
+NOT_NULL = frozenset({"comment_id", "number", "depth", "is_post_author", "kind", "deleted", "edit_count", "text"})
 
 
 def rows(threads: Iterable[Thread]) -> Iterator[dict[str, Any]]:
@@ -105,7 +108,7 @@ def read_csv(fh: TextIO) -> list[dict[str, Any]]:
             elif kind is int:
                 row[key] = int(value)
             else:
-                row[key] = value if value != "" else None
+                row[key] = value if value != "" or key in NOT_NULL else None
         out.append(row)
     return out
 
@@ -142,7 +145,7 @@ def _pyarrow():
 def arrow_schema():
     pa = _pyarrow()
     types = {str: pa.string(), int: pa.int32(), bool: pa.bool_()}
-    return pa.schema([pa.field(k, types[kind], nullable=kind is str) for k, kind in COLUMNS.items()])
+    return pa.schema([pa.field(k, types[kind], nullable=k not in NOT_NULL) for k, kind in COLUMNS.items()])
 
 
 def parquet_bytes(records: Iterable[dict[str, Any]]) -> tuple[bytes, int]:
