@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from export_data import archive_data, make_archives, reading_order
+from export_data import archive_data, make_archives, reading_order, require
 from threadkeep.export import batch, tables
 from threadkeep.model import Author, Comment, Revision, Source, Thread, number_comments
 from threadkeep.store import save_archive
@@ -137,8 +137,16 @@ def test_jsonl_round_trip(archive_dir, tmp_path):
     assert r.returncode == 0 and r.stdout == raw
 
 
+def _pyarrow_parquet():
+    try:
+        import pyarrow.parquet
+    except ImportError:
+        require(False, "pyarrow is not installed (the parquet extra)")
+    return pyarrow.parquet
+
+
 def test_parquet_round_trip(archive_dir, tmp_path):
-    pq = pytest.importorskip("pyarrow.parquet")
+    pq = _pyarrow_parquet()
     out = tmp_path / "comments.parquet"
     assert run("export", str(archive_dir), "--format", "parquet", "-o", str(out)).returncode == 0
     table = pq.read_table(out)
@@ -151,7 +159,7 @@ def test_parquet_round_trip(archive_dir, tmp_path):
 
 
 def test_all_formats_agree_and_counts_match(archive_dir, tmp_path):
-    pytest.importorskip("pyarrow")
+    _pyarrow_parquet()
     for fmt in ("csv", "jsonl", "parquet"):
         assert run("export", str(archive_dir), "-f", fmt, "-o", str(tmp_path / f"t.{fmt}")).returncode == 0
     with (tmp_path / "t.csv").open(encoding="utf-8", newline="") as fh:

@@ -35,7 +35,7 @@ FLAT_FROM_DEPTH = 6  # replies below this depth are not indented further (phones
 
 # Bidi controls that reorder text (embeddings, overrides, isolates); the marks (LRM, RLM, ALM) only
 # nudge neutral characters and stay. As characters and as character references.
-_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]|&#(?:x0*(?:202[a-e]|206[6-9])|0*(?:823[4-8]|828[6-9]));", re.I)
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]|&#(?:x0*(?:202[a-e]|206[6-9])|0*(?:823[4-8]|829[4-7]));", re.I)
 _SAFE_URL = re.compile(
     r"^(?:https?://|mailto:)[^\s\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]+\Z",
     re.IGNORECASE,
