@@ -360,3 +360,13 @@ def test_datasette_directory_mode_reads_the_metadata(archive_dir, tmp_path):
         assert len(r.json()) == 32
     finally:
         _stop(proc)
+
+
+def test_database_inside_the_archive_directory(archive_dir):
+    """The database and metadata.json beside the archives: the metadata is not read as an archive."""
+    db = archive_dir / "threads.db"
+    assert export(archive_dir, db).returncode == 0
+    assert (archive_dir / "metadata.json").exists()
+    again = export(archive_dir, db)
+    assert again.returncode == 0, again.stderr
+    assert again.stderr == "" and "32 unchanged" in again.stdout

@@ -164,7 +164,7 @@ a:not([href]){color:inherit;text-decoration:none}
 nav.back{font-size:.9rem;margin-bottom:.5rem}
 h1{font-size:1.7rem;line-height:1.25;margin:.2rem 0 .4rem}
 h2{font-size:1.25rem;margin:1.6rem 0 .6rem}
-.meta{color:var(--muted);font-size:.92rem;margin:0 0 1rem}
+.meta{color:var(--muted);font-size:.92rem;margin:0 0 1rem;overflow-wrap:break-word}
 .meta span+span::before{content:"·";margin:0 .4em;color:var(--muted)}
 .post .body,.b{max-width:48rem}
 .body img,.b img{max-width:100%;height:auto}
