@@ -21,6 +21,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 import threadkeep
@@ -36,6 +38,7 @@ from export_data import (
     page_numbers,
     require,
 )
+from test_hostile import DANGEROUS, HOSTILE_HTML
 from threadkeep.export.html import CSP, to_html
 from threadkeep.merge import stamp_new
 from threadkeep.model import (
@@ -486,3 +489,53 @@ def test_html_of_an_archive_holds_everything(tmp_path):
     assert len(permalinks) == 8 and all("showComment=" in p for p in permalinks)
     assert root.xpath("//li/@id") == [f"c-{n}" for n in page_numbers(SEED_PAGE.read_bytes())]
     assert len(root.xpath("//details[@class='r'][@open]")) == len(root.xpath("//details[@class='r']")) == 1
+
+
+# ----------------------------------------------------------------------------- any text at all
+
+_PIECES = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from([*DANGEROUS, HOSTILE_HTML, SCRIPTS, HIDING, BIDI, "</title>", "</style>", "<!--", "]]>", "\u202e"]),
+)
+_FIELD = st.lists(_PIECES, max_size=6).map("".join)
+_HEAD = ["meta"] * 6 + ["title", "style"]
+
+
+def assert_page_inert(page: str) -> None:
+    page.encode("utf-8")  # writable as UTF-8: no lone surrogate
+    assert not any(ch in page for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    root = lxml_html.document_fromstring(page)
+    head = root.find("head")
+    assert [el.tag for el in head] == _HEAD  # nothing from the page got into the head
+    assert head[1].get("content") == CSP
+    assert (
+        root.xpath("//script | //iframe | //object | //embed | //form | //svg | //math | //base | //body//meta") == []
+    )
+    assert len(root.xpath("//style")) == 1 and len(root.xpath("//title")) == 1
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for name, value in el.attrib.items():
+            assert not name.lower().startswith("on") and name not in ("style", "srcdoc", "formaction"), (el.tag, name)
+            squeezed = "".join(value.split()).lower()
+            assert not squeezed.startswith(("javascript:", "vbscript:", "data:text")), (el.tag, name, value)
+            if name in ("href", "src"):
+                assert value.startswith(("https://", "http://", "mailto:", "#", "data:image/")), (el.tag, name, value)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(html=_FIELD, text=_FIELD, name=_FIELD, url=_FIELD, title=_FIELD, label=_FIELD)
+def test_any_archive_text_stays_inert_in_the_page(html, text, name, url, title, label):
+    reply = Comment(id="2", html=text, text=html, author=Author(url, name), permalink=name)
+    c = Comment(
+        id="1", html=html, text=text, author=Author(name, url), permalink=url, replies=[reply],
+        history=[Revision(text, html, None)],
+    )  # fmt: skip
+    number_comments([c])
+    thread = Thread(
+        source=Source(url=url),
+        article=Article(title=title, html=html, text=text, labels=[label], author=Author(name, url)),
+        abstract=Abstract(citation=Citation(text=label), sections=[AbstractSection(label, text)]),
+        comments=[c],
+    )
+    assert_page_inert(to_html(thread))

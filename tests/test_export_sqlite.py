@@ -370,3 +370,22 @@ def test_database_inside_the_archive_directory(archive_dir):
     again = export(archive_dir, db)
     assert again.returncode == 0, again.stderr
     assert again.stderr == "" and "32 unchanged" in again.stdout
+
+
+def test_a_locked_database_is_one_line_and_left_whole(archive_dir, tmp_path):
+    db = tmp_path / "threads.db"
+    assert export(archive_dir, db).returncode == 0
+    _add_comment(archive_dir / f"{SEED_STEM}.json", "late", "a late comment")
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        r = export(archive_dir, db)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert r.returncode == 1
+    assert r.stderr.startswith("threadkeep: error: ") and "database is locked" in r.stderr
+    assert r.stderr.count("\n") == 1
+    assert query(db, "select count(*) from comments where id = 'late'") == [(0,)]
+    assert export(archive_dir, db).returncode == 0
+    assert query(db, "select count(*) from comments where id = 'late'") == [(1,)]

@@ -183,7 +183,12 @@ def _sqlite(path: Path, output: Path | None, metadata: Path | None, on_error) ->
         raise InputError(f"{output}: the directory {output.parent} does not exist")
     metadata = metadata if metadata is not None else output.parent / "metadata.json"
     files, directory = find_archives(path, skip=(metadata,))
-    report = export_sqlite(files, output, directory=directory, on_error=on_error if directory is not None else None)
+    import sqlite3
+
+    try:
+        report = export_sqlite(files, output, directory=directory, on_error=on_error if directory is not None else None)
+    except sqlite3.Error as exc:  # locked by another writer, read-only, disk full: nothing half-written
+        raise ThreadkeepError(f"{output}: SQLite: {exc}") from None
     if directory is None and report.failed:
         raise InputError(report.failed[0])
     write_metadata(metadata, output)

@@ -257,6 +257,8 @@ def _open(db_path: Path):
         db = sqlite_utils.Database(db_path)
         db.execute("PRAGMA foreign_keys = ON")
         db.table_names()  # reads the header: a file that is not SQLite fails here
+    except sqlite3.OperationalError:  # locked, unreadable: the caller says so
+        raise
     except sqlite3.DatabaseError as exc:
         raise InputError(f"{db_path}: not an SQLite database ({exc})") from None
     return db
