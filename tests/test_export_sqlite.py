@@ -219,6 +219,15 @@ def test_input_errors(archive_dir, tmp_path):
     assert r.returncode == 2
     assert r.stderr.startswith("threadkeep: error: ") and "not an SQLite database" in r.stderr
     assert not_db.read_text() == "these are my notes\n" * 100
+    theirs_db = tmp_path / "mine.db"
+    con = sqlite3.connect(theirs_db)
+    con.execute("create table comments (mine text)")
+    con.execute("insert into comments values ('keep me')")
+    con.commit()
+    con.close()
+    r = export(archive_dir, theirs_db)
+    assert r.returncode == 2 and "threadkeep did not make" in r.stderr
+    assert query(theirs_db, "select * from comments") == [("keep me",)]
     r = run("export", str(archive_dir), "--format", "sqlite")
     assert r.returncode == 2 and "-o FILE.db" in r.stderr
     empty = tmp_path / "empty"

@@ -264,10 +264,12 @@ def _open(db_path: Path):
     return db
 
 
-def _create(db) -> None:
+def _create(db, db_path: Path) -> None:
     """Create (or, for another layout, recreate) the tables, indexes and full-text indexes."""
     meta = db["_threadkeep"]
     layout = None
+    if not meta.exists() and db.table_names():
+        raise InputError(f"{db_path}: an SQLite database threadkeep did not make; choose another file")
     if meta.exists():
         row = next(iter(db.execute("SELECT value FROM _threadkeep WHERE key = 'layout_version'")), None)
         layout = int(row[0]) if row else None
@@ -349,7 +351,7 @@ def export_sqlite(
     report = SqliteReport(db_path)
     db = _open(db_path)
     try:
-        _create(db)
+        _create(db, db_path)
         known = {
             archive: (tid, sha) for tid, archive, sha in db.execute("SELECT id, archive, archive_sha256 FROM threads")
         }
