@@ -19,6 +19,7 @@ from threadkeep.cli.options import (
     CommentsOpt,
     CommentsSource,
     DepthOpt,
+    ExportFormat,
     Format,
     JsonOpt,
     Network,
@@ -132,23 +133,51 @@ def show(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.tree,
     depth: DepthOpt = None,
     no_article: NoArticleOpt = False,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the HTML view in the web browser (a page in a temporary directory).")
+    ] = False,
 ) -> None:
-    """Show an archive: a tree in the terminal, or Markdown, or JSON."""
+    """Show an archive: a tree in the terminal, or Markdown, JSON or HTML (--open: in the browser)."""
     from threadkeep.store import load_archive
 
+    if open_browser:
+        from threadkeep.errors import InputError
+        from threadkeep.export.batch import open_in_browser
+
+        if fmt in (Format.md, Format.json):
+            raise InputError(f"--open opens the HTML view; it does not go with --format {fmt.value}")
+        page = open_in_browser(load_archive(archive_path), archive_path)
+        print(f"threadkeep: opened {page}", file=sys.stderr)
+        return
     _emit(load_archive(archive_path), fmt, None, depth=depth, show_article=not no_article)
 
 
 @app.command()
 def export(
-    archive_path: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive (JSON) written by threadkeep.")],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.md,
-    output: OutputOpt = None,
+    path: Annotated[
+        Path, typer.Argument(metavar="PATH", help="An archive (JSON), or a directory of them (a sync DIR, say).")
+    ],
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.md,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="The file (or, for a directory's pages, the directory).")
+    ] = None,
+    metadata: Annotated[
+        Path | None,
+        typer.Option("--metadata", help="sqlite: Datasette's metadata.json (default: beside the database)."),
+    ] = None,
 ) -> None:
-    """Export an archive as Markdown (or JSON, or a plain-text tree)."""
-    from threadkeep.store import load_archive
+    """Export archives: Markdown, HTML pages, an SQLite database (Datasette), CSV/JSONL/Parquet tables."""
+    from threadkeep.export.batch import export_path
 
-    _emit(load_archive(archive_path), fmt, output)
+    if fmt.value in ("md", "json", "tree") and not path.is_dir() and not (output and output.is_dir()):
+        from threadkeep.store import load_archive
+
+        _emit(load_archive(path), Format(fmt.value), output)
+        return
+    result = export_path(path, fmt.value, output, metadata=metadata, on_error=error)
+    if result.summary:
+        print(result.summary, file=sys.stderr if output is None else sys.stdout)
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()

@@ -18,6 +18,18 @@ class Format(StrEnum):
     json = "json"
     md = "md"
     tree = "tree"
+    html = "html"
+
+
+class ExportFormat(StrEnum):
+    md = "md"
+    json = "json"
+    tree = "tree"
+    html = "html"
+    sqlite = "sqlite"
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
 
 
 class CommentsSource(StrEnum):

@@ -1,4 +1,8 @@
-"""Exporters: pure functions from a Thread to text (JSON, Markdown) or a rich renderable (tree)."""
+"""Exporters: pure functions from a Thread to text (JSON, Markdown, HTML) or a rich renderable (tree).
+
+The exports of many archives at once (SQLite, the HTML pages of a directory, CSV/JSONL/Parquet
+tables) live in export/sqlite.py, export/html.py, export/tables.py; export/batch.py finds and
+reads the archives and writes the results for the CLI."""
 
 from __future__ import annotations
 
@@ -26,4 +30,10 @@ def _tree(thread: Thread, **options: Any):
     return to_tree(thread, **options)
 
 
-EXPORTERS: dict[str, Callable[..., Any]] = {"json": _json, "md": _markdown, "tree": _tree}
+def _html(thread: Thread, **_: Any) -> str:
+    from threadkeep.export.html import to_html
+
+    return to_html(thread)
+
+
+EXPORTERS: dict[str, Callable[..., Any]] = {"json": _json, "md": _markdown, "tree": _tree, "html": _html}
