@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
-from threadkeep import HOMEPAGE, __version__
+from threadkeep._version import HOMEPAGE, __version__
 from threadkeep.html.sanitize import clean_html, terminal_safe
 from threadkeep.model import Comment, Thread
 from threadkeep.tree import walk

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from threadkeep import __version__
+from threadkeep._version import __version__
 from threadkeep.errors import InputError, ThreadkeepError
 from threadkeep.model import Thread
 from threadkeep.tree import walk

@@ -25,14 +25,21 @@ _PAGE_OF = re.compile(r"\b(?:page|seite)\s+(\d+)\s+(?:of|von)\s+(\d+)", re.IGNOR
 _RESULTS_OF = re.compile(r"results?\s+\d+\s+to\s+\d+\s+of\s+([\d,.]+)", re.IGNORECASE)
 
 
-def _forum_extraction(
-    page: Page, platform: str, posts: list[tuple[Comment, object, str | None]], title: str | None
-) -> Extraction:
-    """Posts (comment, message element, post number) as a flat thread with its article."""
-    ext = Extraction(platform=platform, comments=[c for c, _, _ in posts])
+@dataclass
+class ForumPost:
+    """One post as a forum page shows it: the comment, its message element, its number there."""
+
+    comment: Comment
+    body: object
+    number: str | None
+
+
+def _forum_extraction(page: Page, platform: str, posts: list[ForumPost], title: str | None) -> Extraction:
+    """Posts as a flat thread with its article."""
+    ext = Extraction(platform=platform, comments=[p.comment for p in posts])
     ext.article = Article(title=title)
     if posts:
-        opening, message, number = posts[0]
+        opening, message, number = posts[0].comment, posts[0].body, posts[0].number
         if number in (None, "1"):
             ext.article.author = make_author(opening.author.name, opening.author.url)
             ext.article.published = opening.published
@@ -62,7 +69,7 @@ def recognise_vbulletin(page: Page) -> Extraction | None:
     if not messages:
         return None
     ids = CommentIds()
-    posts: list[tuple[Comment, object, str | None]] = []
+    posts: list[ForumPost] = []
     by_id = {el.get("id"): el for el in page.tree.iter() if isinstance(el.tag, str) and el.get("id")}
     for message in messages:
         pid = message.get("id")[len("post_message_") :]
@@ -90,8 +97,8 @@ def recognise_vbulletin(page: Page) -> Extraction | None:
     return ext
 
 
-def _post(page: Page, ids, pid: str, name, user, published, link, body, number) -> tuple:
-    """One forum post as (comment, its body element, its number on the page)."""
+def _post(page: Page, ids, pid: str, name, user, published, link, body, number) -> ForumPost:
+    """One forum post: its comment, its body element, its number on the page."""
     html, text = content(body)
     comment = Comment(
         id=ids.make(pid, name, published, text),
@@ -101,7 +108,7 @@ def _post(page: Page, ids, pid: str, name, user, published, link, body, number) 
         published=published,
         permalink=page.absolute(link.get("href")) if link is not None else None,
     )
-    return comment, body, number
+    return ForumPost(comment, body, number)
 
 
 def recognise_mybb(page: Page) -> Extraction | None:
@@ -111,7 +118,7 @@ def recognise_mybb(page: Page) -> Extraction | None:
     if not boxes:
         return None
     ids = CommentIds()
-    posts: list[tuple[Comment, object, str | None]] = []
+    posts: list[ForumPost] = []
     for box in boxes:
         user = first(
             select(box, ".author_information a[href*='member.php'], .post_author a[href*='member.php']")
@@ -151,7 +158,7 @@ def recognise_phpbb(page: Page) -> Extraction | None:
     if not boxes:
         return None
     ids = CommentIds()
-    posts: list[tuple[Comment, object, str | None]] = []
+    posts: list[ForumPost] = []
     for box in boxes:
         user = first(select(box, ".postprofile a.username, .postprofile a.username-coloured, p.author a.username"))
         name = text_of(user) or None
