@@ -10,6 +10,7 @@ the title only. A thread of several pages is marked incomplete.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from threadkeep.dates import find_date, parse_date
 from threadkeep.html.page import Page
