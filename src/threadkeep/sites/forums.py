@@ -17,8 +17,8 @@ from threadkeep.html.page import Page
 from threadkeep.html.select import select, xselect
 from threadkeep.html.text import content, first, make_author, text_of
 from threadkeep.model import Article, Comment
-from threadkeep.sites.base import Case, CommentIds, Extraction, Site
-from threadkeep.sites.generic import fill_metadata
+from threadkeep.sites.base import Case, CommentIds, Extraction
+from threadkeep.sites.generic import ReaderSite
 
 # ---------------------------------------------------------------------- forums
 
@@ -201,36 +201,22 @@ def _thread_title(page: Page, selectors: tuple[str, ...]) -> str | None:
     return None
 
 
-class _ForumSite(Site):
-    """A forum whose page recogniser finds its posts (one XPath for its marker elements first)."""
-
-    @staticmethod
-    def find(page: Page) -> Extraction | None:
-        raise NotImplementedError
-
-    def recognise(self, page: Page) -> Extraction | None:
-        found = type(self).find(page)
-        if found is not None:
-            fill_metadata(found.article, page)
-        return found
-
-
-class VBulletinSite(_ForumSite):
+class VBulletinSite(ReaderSite):
     name = "vbulletin"
     description = "vBulletin 3/4 thread pages"
     CASES = (Case("corpus/other/forums.adoption.com_siblings-thread.html", comments=15, max_depth=1),)
-    find = staticmethod(recognise_vbulletin)
+    read = staticmethod(recognise_vbulletin)
 
 
-class MyBBSite(_ForumSite):
+class MyBBSite(ReaderSite):
     name = "mybb"
     description = "MyBB thread pages"
     CASES = (Case("corpus/other/pilzforum.at_pilz-im-mai.html", comments=3, max_depth=1),)
-    find = staticmethod(recognise_mybb)
+    read = staticmethod(recognise_mybb)
 
 
-class PhpBBSite(_ForumSite):
+class PhpBBSite(ReaderSite):
     name = "phpbb"
     description = "phpBB 3 topic pages"
     CASES = (Case("corpus/other/foren.myoos.de_freie-software.html", comments=1, max_depth=1),)
-    find = staticmethod(recognise_phpbb)
+    read = staticmethod(recognise_phpbb)

@@ -125,3 +125,18 @@ class GenericSite(Site):
         return extraction
 
     extract = recognise
+
+
+class ReaderSite(Site):
+    """A site whose page reader recognises and extracts in one step (`read(page)` returns an
+    Extraction or None): the article fields its markup leaves out come from the page's metadata."""
+
+    @staticmethod
+    def read(page: Page) -> Extraction | None:
+        raise NotImplementedError
+
+    def recognise(self, page: Page) -> Extraction | None:
+        found = type(self).read(page)
+        if found is not None:
+            fill_metadata(found.article, page)
+        return found

@@ -28,8 +28,8 @@ from threadkeep.sites.api import (
     text_or_none,
     with_scheme,
 )
-from threadkeep.sites.base import Case, CommentIds, Completion, Extraction, Site
-from threadkeep.sites.generic import fill_metadata
+from threadkeep.sites.base import Case, CommentIds, Completion, Extraction
+from threadkeep.sites.generic import ReaderSite
 from threadkeep.timefmt import epoch_to_iso, now_iso
 from threadkeep.tree import nest_by_depth, number_comments
 
@@ -172,7 +172,7 @@ def recognise_hn(page: Page) -> Extraction | None:
 # ---------------------------------------------------------------------- the site
 
 
-class HNSite(Site):
+class HNSite(ReaderSite):
     """news.ycombinator.com/item?id=N, archived from hn.algolia.com/api/v1/items/N; saved item
     pages and saved API items are read too."""
 
@@ -180,11 +180,7 @@ class HNSite(Site):
     description = "Hacker News (the Algolia API; saved item pages)"
     CASES = (Case("corpus/other/news.ycombinator.com_item_1690120617595.html", comments=100),)
 
-    def recognise(self, page: Page) -> Extraction | None:
-        found = recognise_hn(page)
-        if found is not None:
-            fill_metadata(found.article, page)
-        return found
+    read = staticmethod(recognise_hn)
 
     def matches_url(self, url: str) -> bool:
         return item_id_from_url(url) is not None

@@ -10,8 +10,8 @@ from threadkeep.html.page import Page
 from threadkeep.html.select import select, without
 from threadkeep.html.text import content, make_author, text_of
 from threadkeep.model import Article, Comment
-from threadkeep.sites.base import Case, CommentIds, Extraction, Site
-from threadkeep.sites.generic import fill_metadata
+from threadkeep.sites.base import Case, CommentIds, Extraction
+from threadkeep.sites.generic import ReaderSite
 
 _POSTED_BY = re.compile(r"^\s*(?:posted|written|comment(?:ed)?)\s+by\s*:?\s*", re.IGNORECASE)
 
@@ -81,13 +81,9 @@ def _posted_by(page: Page, footer) -> tuple[str | None, str | None]:
 # ---------------------------------------------------------------------- the generic finder
 
 
-class MovableTypeSite(Site):
+class MovableTypeSite(ReaderSite):
     name = "movabletype"
     description = "Movable Type archives (classic and MT4+ comment templates)"
     CASES = (Case("corpus/other/ouseful.info_movabletype_013937.html", comments=7, top_level=7, max_depth=1),)
 
-    def recognise(self, page: Page) -> Extraction | None:
-        found = recognise_movabletype(page)
-        if found is not None:
-            fill_metadata(found.article, page)
-        return found
+    read = staticmethod(recognise_movabletype)

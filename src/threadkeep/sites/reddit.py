@@ -35,8 +35,8 @@ from threadkeep.sites.api import (
     text_or_none,
     with_scheme,
 )
-from threadkeep.sites.base import Case, CommentIds, Completion, Extraction, Site
-from threadkeep.sites.generic import fill_metadata
+from threadkeep.sites.base import Case, CommentIds, Completion, Extraction
+from threadkeep.sites.generic import ReaderSite
 from threadkeep.timefmt import epoch_to_iso, now_iso
 from threadkeep.tree import nest_by_depth, number_comments
 
@@ -260,7 +260,7 @@ def recognise_reddit(page: Page) -> Extraction | None:
 # ---------------------------------------------------------------------- the site
 
 
-class RedditSite(Site):
+class RedditSite(ReaderSite):
     """reddit.com/r/SUB/comments/ID/... threads, archived from the thread's own `.json`; saved
     rendered thread pages and saved listings are read too."""
 
@@ -271,11 +271,7 @@ class RedditSite(Site):
         Case("corpus/other/reddit.com_showerthoughts_vanilla_1551705199548.html", comments=16),
     )
 
-    def recognise(self, page: Page) -> Extraction | None:
-        found = recognise_reddit(page)
-        if found is not None:
-            fill_metadata(found.article, page)
-        return found
+    read = staticmethod(recognise_reddit)
 
     def matches_url(self, url: str) -> bool:
         return is_reddit_thread_url(url)

@@ -8,8 +8,8 @@ from threadkeep.html.page import Page
 from threadkeep.html.select import select, without
 from threadkeep.html.text import content, make_author, text_of
 from threadkeep.model import Comment
-from threadkeep.sites.base import Case, CommentIds, Extraction, Site
-from threadkeep.sites.generic import fill_metadata
+from threadkeep.sites.base import Case, CommentIds, Extraction
+from threadkeep.sites.generic import ReaderSite
 from threadkeep.tree import build_tree
 
 
@@ -63,15 +63,11 @@ def recognise_substack(page: Page) -> Extraction | None:
     return ext
 
 
-class SubstackSite(Site):
+class SubstackSite(ReaderSite):
     name = "substack"
     description = "Substack posts (the preview comments the page carries)"
     CASES = (
         Case("corpus/other/garymarcus.substack.com_nonsense-on-stilts.html", comments=2, top_level=2, max_depth=1),
     )
 
-    def recognise(self, page: Page) -> Extraction | None:
-        found = recognise_substack(page)
-        if found is not None:
-            fill_metadata(found.article, page)
-        return found
+    read = staticmethod(recognise_substack)
