@@ -1,4 +1,4 @@
-"""The embedded abstract finder (extract/abstract.py): the seed, synthetic bodies, the real corpus."""
+"""The embedded abstract finder (threadkeep/abstract/): the seed, synthetic bodies, the real corpus."""
 
 from __future__ import annotations
 
@@ -12,14 +12,10 @@ from lxml import etree
 from lxml import html as lxml_html
 
 import threadkeep
-from threadkeep.abstract.find import (
-    AbstractMatch,
-    clean_doi,
-    find_abstract,
-    find_identifiers,
-    normal_label,
-    parse_citation,
-)
+from threadkeep.abstract import AbstractMatch, find_abstract
+from threadkeep.abstract.citation import parse_citation
+from threadkeep.abstract.identifiers import clean_doi, find_identifiers
+from threadkeep.abstract.labels import normal_label
 from threadkeep.encoding import decode
 from threadkeep.sanitize import element_text
 
@@ -309,13 +305,14 @@ def test_jama_labels_kept_as_written_where_they_do_not_map():
         "<p><b>Results:</b> Fewer deaths.</p>"
         "<p><b>Conclusions and Relevance:</b> Good.</p>"
     )
+    # Importance and Conclusions and Relevance name more or less than one whole part: as written.
     assert labels(find_abstract(body)) == [
-        "Background",
+        "Importance",
         "Objective",
         "Design, Setting, and Participants",
         "Main Outcomes and Measures",
         "Results",
-        "Conclusions",
+        "Conclusions and Relevance",
     ]
 
 

@@ -12,7 +12,7 @@ import copy
 import sys
 import types
 
-from threadkeep.abstract import find_abstract
+from threadkeep.abstract import find_abstract, find_post_identifiers
 from threadkeep.extract.base import Extraction, Extractor, Page, content
 from threadkeep.extract.blogger import BloggerExtractor
 from threadkeep.extract.generic import GenericExtractor
@@ -44,6 +44,7 @@ def finish(extraction: Extraction, page: Page) -> Thread:
     if extraction.body is not None:
         body = copy.deepcopy(extraction.body)
         found = find_abstract(body)
+        article.identifiers = find_post_identifiers(body, found)
         if found is not None:
             abstract = found.abstract
             for el in found.elements:
