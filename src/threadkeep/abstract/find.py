@@ -11,10 +11,9 @@ How it works, in short
     category, labels.py), is an abstract. It starts at a label the table knows; after that any
     label-shaped lead in the same markup starts a section too. It ends at the first block that
     is not a section: a citation, an ad, a link line, the blogger's text. A section may go on
-    over up to three paragraphs only when another section follows them. An abstract with a
-    label the table does not know, or read loosely (labels as blocks of their own, sections
-    over several paragraphs), must show that it is quoted: a citation beside it, an identifier
-    in the post, an "Abstract" heading, labels in capitals, or a <blockquote>.
+    over up to three paragraphs only when another section follows them. It must show that it
+    is quoted: a citation beside it, an identifier in the post, an "Abstract" heading, labels
+    in capitals, or a <blockquote> (a blogger's own "Aim / Method / Results" is not an abstract).
 
 Removal
     `elements` holds the citation's and every section's block, and the `<br>` separators
@@ -77,7 +76,7 @@ class _Kind:
     pre: str | None = None  # text before the first label in a labelled run (a citation or "Abstract")
 
 
-def _label(candidate: str, *, bold: bool = False) -> Label | None:
+def _label(candidate: str) -> Label | None:
     """The label a line-leading phrase is, or None when it does not read like one."""
     candidate = candidate.strip()
     if not candidate or is_not_section(candidate):
@@ -85,9 +84,7 @@ def _label(candidate: str, *, bold: bool = False) -> Label | None:
     found = lookup(candidate)
     if found.known and candidate[:1].isupper():
         return found
-    if looks_like_label(candidate) and (bold or candidate.isupper() or True):
-        return found
-    return None
+    return found if looks_like_label(candidate) else None
 
 
 def _mid_splits(text: str, first: _Section, emphasis: list[str]) -> list[tuple[int, int, Label]]:
@@ -98,7 +95,7 @@ def _mid_splits(text: str, first: _Section, emphasis: list[str]) -> list[tuple[i
     for m in _MID.finditer(text):
         written = m.group("label").strip()
         at_line_start = m.start() == 0 or text[m.start() - 1] == "\n"
-        label = _label(written, bold=written in bold)
+        label = _label(written)
         if label is None:
             continue
         ok = (
@@ -138,10 +135,10 @@ def _lead(run: Run) -> tuple[Label, str, str] | None:
     if lead and text.startswith(lead):
         after = text[len(lead) :]
         stripped = lead.rstrip()
-        if stripped[-1:] in ":：." and _label(stripped[:-1], bold=True):
-            return _label(stripped[:-1], bold=True), after.strip(), "b"
+        if stripped[-1:] in ":：." and _label(stripped[:-1]):
+            return _label(stripped[:-1]), after.strip(), "b"
         if after[:1] in (":", "：") or re.match(r"^\s*[:：.]\s", after) or re.match(r"^\s*[:：]", after):
-            label = _label(stripped, bold=True)
+            label = _label(stripped)
             if label:
                 return label, re.sub(r"^\s*[:：.]\s*", "", after).strip(), "b"
         if after.strip() and (label := lookup(stripped)).known and stripped[:1].isupper():
@@ -160,14 +157,12 @@ def _heading(run: Run) -> tuple[Label, str] | None:
     label = _label(candidate)
     if label is None:
         return None
-    tag = run.parent.tag if (run.start_after is None and not run.nodes) or run.lead_text == run.text else None
     if run.parent.tag in _HEADING_TAGS:
         return label, run.parent.tag
     if run.lead_text and run.lead_text == run.text:
         return label, "b-head"
     if label.known or candidate.isupper():
         return label, "plain-head"
-    del tag
     return None
 
 
@@ -205,15 +200,10 @@ class _Group:
     members: list[int]
     sections: list[_Section]
     end: int  # index after the group's last member
-    loose: bool = False  # labels as blocks of their own, or sections over several paragraphs
 
     @property
     def upper(self) -> bool:
         return bool(self.sections) and all(s.upper for s in self.sections)
-
-    @property
-    def unknown(self) -> bool:
-        return any(not s.label.known for s in self.sections)
 
 
 def _is_ender(run: Run) -> bool:
@@ -252,11 +242,8 @@ def _group_from(i: int, runs: list[Run], kinds: list[_Kind]) -> _Group:
     n = len(runs)
     j = i
     end = i + 1
-    loose = False
 
     def flush() -> None:
-        nonlocal loose
-        loose = loose or bool(pending)
         for p in pending:
             sections[-1].text = f"{sections[-1].text}\n\n{runs[p].text}".strip()
             members.append(p)
@@ -280,7 +267,6 @@ def _group_from(i: int, runs: list[Run], kinds: list[_Kind]) -> _Group:
             if nxt >= n or kinds[nxt].kind != PLAIN or _not_section_text(runs[nxt]):
                 break
             flush()
-            loose = True
             sections.append(_Section(k.sections[0].label, runs[nxt].text, k.sections[0].markup))
             members.extend((j, nxt))
             j = nxt + 1
@@ -290,7 +276,37 @@ def _group_from(i: int, runs: list[Run], kinds: list[_Kind]) -> _Group:
             j += 1
         else:
             break
-    return _Group(members, sections, max(end, i + 1), loose=loose)
+    # A trailing block with a label the table does not know, in Title or sentence case, is the
+    # blogger's ("Verdict: worth reading."), not the paper's: the abstract ends before it.
+    while members and sections and not sections[-1].label.known and not sections[-1].upper:
+        last = members[-1]
+        labelled = [k for k in (kinds[last], kinds[members[-2]] if len(members) > 1 else None) if k]
+        if kinds[last].kind == LABELLED and all(not s.label.known for s in kinds[last].sections):
+            del sections[-len(kinds[last].sections) :]
+            members.pop()
+        elif kinds[last].kind == PLAIN and len(labelled) == 2 and labelled[1].kind == HEADING:
+            sections.pop()
+            del members[-2:]
+        else:
+            break
+        end = members[-1] + 1 if members else i + 1
+    return _Group(members, sections, max(end, i + 1))
+
+
+def _extend_back(group: _Group, kinds: list[_Kind], limit: int = 3) -> None:
+    """Take in the labelled blocks just before the first known label ("STUDY QUESTION:" opening a
+    Human Reproduction abstract) when they are marked the same way."""
+    for _ in range(limit):
+        if not group.members:
+            return
+        j = _prev_nonempty(kinds, min(group.members) - 1)
+        if j is None or kinds[j].kind != LABELLED or kinds[j].pre is not None:
+            return
+        before, first = kinds[j].sections, group.sections[0]
+        if before[-1].markup != first.markup or before[-1].upper != first.upper:
+            return
+        group.sections[:0] = [_Section(s.label, s.text, s.markup) for s in before]
+        group.members.insert(0, j)
 
 
 def _not_section_text(run: Run) -> bool:
@@ -348,21 +364,23 @@ def _find(body) -> AbstractMatch | None:
             i += 1
             continue
         group = _group_from(i, runs, kinds)
+        _extend_back(group, kinds)
         if group.members and _qualifies(group.sections):
             citation, members, marked = _citation_around(runs, kinds, group)
-            if group.loose or group.unknown:
-                if post_ids is None:
-                    post_ids = find_post_identifiers(body)
-                quoted = (
-                    citation is not None
-                    or marked
-                    or group.upper
-                    or not is_empty(post_ids)
-                    or _in_blockquote(runs[i].parent, body)
-                )
-                if not quoted:
-                    i = group.end if group.end > i else i + 1
-                    continue
+            # Only a quoted abstract counts: a blogger's own "Aim / Method / Results" write-up,
+            # a recipe or a case study with such labels is not one.
+            if post_ids is None:
+                post_ids = find_post_identifiers(body)
+            quoted = (
+                citation is not None
+                or marked
+                or group.upper
+                or not is_empty(post_ids)
+                or _in_blockquote(runs[i].parent, body)
+            )
+            if not quoted:
+                i = group.end if group.end > i else i + 1
+                continue
             return _build(body, runs, info, group, citation, members)
         i = group.end if group.end > i else i + 1
     return None
@@ -404,10 +422,25 @@ def _citation_part(run: Run) -> bool:
     return len(text) <= 400 and len(emphasised) >= len(text.rstrip(".")) - 1
 
 
+def _title_line(text: str) -> bool:
+    """A plain line that can be a title between other lines of a citation (not the blogger's prose)."""
+    return (
+        len(text) <= 300
+        and "\n" not in text
+        and text.endswith((".", "?", "]"))
+        and not re.search(r"\b(?:I|I'm|my|me|we|our|you)\b", text)
+    )
+
+
 def _citation_before(runs: list[Run], kinds: list[_Kind], j: int | None) -> list[int]:
     """The runs of the citation that ends at run j (nearest first), or []."""
     taken: list[int] = []
-    while j is not None and len(taken) < 4 and kinds[j].kind == PLAIN and _citation_part(runs[j]):
+    while (
+        j is not None
+        and len(taken) < 4
+        and kinds[j].kind == PLAIN
+        and (_citation_part(runs[j]) or (taken and _title_line(runs[j].text)))
+    ):
         taken.append(j)
         parts = [runs[t] for t in reversed(taken)]
         if looks_like_citation(" ".join(r.text for r in parts), linked=any(_links_paper(r) for r in parts)):
