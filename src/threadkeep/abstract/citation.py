@@ -58,6 +58,10 @@ _COLLECTIVE = re.compile(
     r"registr\w*|association|team|working|council|members)\b",
     re.IGNORECASE,
 )
+_GROUP = re.compile(
+    r"\b(?:group|investigators|consortium|collaboration|collaborators|committee|network|society|council)$",
+    re.IGNORECASE,
+)
 
 
 def strip_citation_label(text: str) -> tuple[str, bool]:
@@ -92,8 +96,8 @@ def plausible_authors(segment: str, *, strict: bool = False) -> bool:
     if not strict:
         return all(len(p.split()) <= 8 for p in names) and any(_NAME.match(p) for p in names)
     named = [bool(_NAME.match(p)) for p in names]
-    if not named[0]:
-        return False
+    if not named[0]:  # a collective author alone: "WHO Study Group", "CARE-MS I Investigators"
+        return len(names) == 1 and len(segment.split()) <= 8 and bool(_GROUP.search(segment))
     others = [p for p, ok in zip(names, named, strict=True) if not ok]
     return all(_COLLECTIVE.search(p) and len(p) <= 120 for p in others)
 
@@ -150,13 +154,18 @@ def _match_emphasis(text: str, emphasis: list[str]) -> str | None:
     return None
 
 
+def _abbreviation(piece: str) -> bool:
+    """One word of an ISO journal abbreviation ("Int.", "J.", "Infect.")."""
+    return bool(re.fullmatch(r"[A-Z][A-Za-z]{0,8}\.?", piece.strip()))
+
+
 def _journal_from(segments: list[str]) -> tuple[str | None, list[str]]:
     """The last segment is the journal; ISO abbreviations with periods span several one-word segments."""
     if not segments:
         return None, segments
     segments = list(segments)
     pieces = [segments.pop()]
-    while segments and " " not in pieces[0].strip() and " " not in segments[-1].strip() and segments[-1][:1].isupper():
+    while segments and _abbreviation(pieces[0]) and _abbreviation(segments[-1]):
         pieces.insert(0, segments.pop())
     journal = " ".join(p.strip() for p in pieces)
     if len(pieces) == 1 or not journal.endswith("."):

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from threadkeep.abstract.citation import looks_like_citation, parse_citation, plausible_authors
 from threadkeep.abstract.identifiers import find_identifiers, is_empty
@@ -350,7 +351,12 @@ def find_post_identifiers(body, match: AbstractMatch | None = None) -> Identifie
         return Identifiers(ids.doi, ids.pmid, ids.pmcid, list(ids.trials))
     if body is None or not isinstance(body.tag, str):
         return Identifiers()
-    return find_identifiers(element_text(body), " ".join(el.get("href") or "" for el in body.iter("a")))
+    return find_identifiers(element_text(body), _hrefs(body))
+
+
+def _hrefs(body) -> str:
+    """The body's link targets, percent-decoded ("10.1002%2Fajad.12160" is a DOI)."""
+    return " ".join(unquote(el.get("href") or "") for el in body.iter("a"))
 
 
 def _find(body) -> AbstractMatch | None:
@@ -492,7 +498,7 @@ def _build(body, runs: list[Run], info: dict, group: _Group, citation, members: 
         citation_text or "",
         "\n\n".join(s.text for s in sections),
         element_text(body),
-        " ".join(el.get("href") or "" for el in body.iter("a")),
+        _hrefs(body),
     )
     abstract = Abstract(citation=parsed, identifiers=identifiers, sections=sections)
     return AbstractMatch(abstract, _elements_to_drop(body, runs, info, members))
