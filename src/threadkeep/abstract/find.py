@@ -428,6 +428,11 @@ def _citation_part(run: Run) -> bool:
     return len(text) <= 400 and len(emphasised) >= len(text.rstrip(".")) - 1
 
 
+def _plain(kind: _Kind) -> bool:
+    """Plain text, or a short line that only looks like a heading (a title in bold)."""
+    return kind.kind == PLAIN or (kind.kind == HEADING and not kind.sections[0].label.known)
+
+
 def _title_line(text: str) -> bool:
     """A plain line that can be a title between other lines of a citation (not the blogger's prose)."""
     return (
@@ -444,7 +449,7 @@ def _citation_before(runs: list[Run], kinds: list[_Kind], j: int | None) -> list
     while (
         j is not None
         and len(taken) < 4
-        and kinds[j].kind == PLAIN
+        and _plain(kinds[j])
         and (_citation_part(runs[j]) or (taken and _title_line(runs[j].text)))
     ):
         taken.append(j)

@@ -31,7 +31,10 @@ CATEGORY_NAMES = {
     "RESULTS": "Results",
     "CONCLUSIONS": "Conclusions",
 }
-QUALIFYING_CATEGORIES = {"RESULTS", "CONCLUSIONS"}
+_QUALIFYING = re.compile(
+    r"\b(?:results?|result\(s\)|findings?|conclusions?|conclusion\(s\)|interpretation|discussion)(?!\w)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,10 @@ class Label:
 
     @property
     def qualifies(self) -> bool:
-        """Whether this label is a Results or Conclusions one (PubMed's rule needs one)."""
-        if self.category is not None:
-            return self.category in QUALIFYING_CATEGORIES
-        return bool(re.search(r"\b(?:results?|findings?|conclusions?)\b", self.written, re.IGNORECASE))
+        """Whether this is a Results or Conclusions label (PubMed's rule needs one): one that names
+        results or conclusions (Results, Findings, Conclusion(s), Interpretation, Main results,
+        Discussion and Conclusion, ...), whatever else NLM files under those categories."""
+        return bool(_QUALIFYING.search(self.written))
 
 
 def label_key(written: str) -> str:
