@@ -368,3 +368,14 @@ def test_archives_with_and_without_article_identifiers_load():
     d["article"]["identifiers"] = {"doi": "not a doi", "pmid": None, "pmcid": None, "trials": []}
     with pytest.raises(Exception, match="identifiers"):
         check_archive(d, "bad")
+
+
+def test_bold_labels_inside_a_plain_wrapper_span():
+    match, kept = found(
+        "<div>Roe R, Doe J. Coffee. Sleep Med. 2016;17:1-9.</div>"
+        "<div><span style='font-family:arial'><b>Background:</b> A.</span></div><div><b>Methods:</b> B.</div>"
+        "<div><span style='font-family:arial'><span style='font-weight:bold'>Results:</span> C.</span></div>"
+        "<div><b>Conclusions:</b> D.</div><div>Mine.</div>"
+    )
+    assert sections(match) == [("Background", "A."), ("Methods", "B."), ("Results", "C."), ("Conclusions", "D.")]
+    assert kept == "Mine."

@@ -43,6 +43,25 @@ def _bold_style(el) -> bool:
     return "font-weight:bold" in style or bool(re.search(r"font-weight:[6-9]00", style))
 
 
+def _is_emphasis(el) -> bool:
+    tag = el.tag if isinstance(el.tag, str) else None
+    return tag in _LEAD_TAGS or (tag in ("span", "font") and _bold_style(el))
+
+
+def _wrapped_lead(node, limit: int = 8):
+    """The bold element a plain wrapper opens with (Blogger's `<span style="font-family:…"><b>BACKGROUND:</b> …`)."""
+    for _ in range(limit):
+        tag = node.tag if isinstance(node.tag, str) else None
+        if tag not in ("span", "font", "div") or (node.text or "").strip() or len(node) == 0:
+            return None
+        node = node[0]
+        if not isinstance(node.tag, str):
+            return None
+        if _is_emphasis(node):
+            return node
+    return None
+
+
 def _tidy(raw: str) -> str:
     lines = (_SPACES.sub(" ", line).strip() for line in raw.split("\n"))
     return "\n".join(line for line in lines if line)
@@ -120,8 +139,14 @@ def cut_runs(body) -> tuple[list[Run], dict]:
                 emphasised = tag in _EMPHASIS_TAGS and ((tag != "span" and tag != "font") or _bold_style(child))
                 if emphasised:
                     run.emphasis.append(_tidy("".join(node_parts)))
-                if not run.nodes and emphasised and tag != "a" and tag != "cite" and not "".join(parts).strip():
-                    run.lead_text = _tidy("".join(node_parts))
+                if not run.nodes and not "".join(parts).strip():
+                    lead = child if emphasised and tag not in ("a", "cite") else _wrapped_lead(child)
+                    if lead is not None:
+                        lead_parts: list[str] = []
+                        _inline_text(lead, lead_parts)
+                        run.lead_text = _tidy("".join(lead_parts))
+                        if lead is not child:
+                            run.emphasis.append(run.lead_text)
                 if tag == "a" and child.get("href"):
                     run.hrefs.append(child.get("href"))
                     run.links.append((child.get("href"), _tidy("".join(node_parts))))
