@@ -191,6 +191,14 @@ def test_what_follows_the_abstract_stays_in_the_article(after):
     assert element_text(fragment(after)) in kept
 
 
+def test_a_trailing_unknown_label_takes_the_paragraphs_before_it_out_too():
+    match, kept = found(
+        CITE + "<p>Background: A.</p><p>Results: B.</p><p>I have thoughts.</p><p>Verdict: good.</p><p>End.</p>"
+    )
+    assert sections(match) == [("Background", "A."), ("Results", "B.")]
+    assert kept == "I have thoughts.\n\nVerdict: good.\n\nEnd."
+
+
 def test_the_bloggers_reply_after_a_line_break_in_the_same_paragraph():
     match, kept = found(
         "<p>Roe R. Coffee. Sleep Med. 2016;17:1-9.<br><br>OBJECTIVE: A.<br><br>RESULTS: B.<br><br>"

@@ -278,18 +278,26 @@ def _group_from(i: int, runs: list[Run], kinds: list[_Kind]) -> _Group:
         else:
             break
     # A trailing block with a label the table does not know, in Title or sentence case, is the
-    # blogger's ("Verdict: worth reading."), not the paper's: the abstract ends before it.
+    # blogger's ("Verdict: worth reading."), not the paper's: the abstract ends before it, and
+    # before the paragraphs that were taken into the section above only because it followed.
     while members and sections and not sections[-1].label.known and not sections[-1].upper:
         last = members[-1]
-        labelled = [k for k in (kinds[last], kinds[members[-2]] if len(members) > 1 else None) if k]
         if kinds[last].kind == LABELLED and all(not s.label.known for s in kinds[last].sections):
             del sections[-len(kinds[last].sections) :]
             members.pop()
-        elif kinds[last].kind == PLAIN and len(labelled) == 2 and labelled[1].kind == HEADING:
+        elif kinds[last].kind == PLAIN and len(members) > 1 and kinds[members[-2]].kind == HEADING:
             sections.pop()
             del members[-2:]
         else:
             break
+        while (
+            len(members) > 1
+            and kinds[members[-1]].kind == PLAIN
+            and kinds[members[-2]].kind != HEADING
+            and sections[-1].text.endswith("\n\n" + runs[members[-1]].text)
+        ):
+            sections[-1].text = sections[-1].text[: -len(runs[members[-1]].text) - 2]
+            members.pop()
         end = members[-1] + 1 if members else i + 1
     return _Group(members, sections, max(end, i + 1))
 
