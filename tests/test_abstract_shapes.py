@@ -387,3 +387,11 @@ def test_bold_labels_inside_a_plain_wrapper_span():
     )
     assert sections(match) == [("Background", "A."), ("Methods", "B."), ("Results", "C."), ("Conclusions", "D.")]
     assert kept == "Mine."
+
+
+def test_a_line_introducing_the_quote_between_citation_and_abstract_stays():
+    match, kept = found(
+        "<p>Mine.</p>" + CITE + "<p>Here is the abstract:</p><p>BACKGROUND: A.</p><p>RESULTS: B.</p><p>End.</p>"
+    )
+    assert (match.abstract.citation.title, match.abstract.citation.journal) == ("Coffee and sleep", "Sleep Med")
+    assert kept == "Mine.\n\nHere is the abstract:\n\nEnd."

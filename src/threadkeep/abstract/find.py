@@ -468,6 +468,11 @@ def _citation_before(runs: list[Run], kinds: list[_Kind], j: int | None) -> list
     return []
 
 
+def _introduces(text: str) -> bool:
+    """A short line of the blogger's that introduces the quote ("Here is the abstract:")."""
+    return len(text) <= 200 and "\n" not in text and text.rstrip().endswith((":", "：", "…", "..."))
+
+
 def _citation_around(runs: list[Run], kinds: list[_Kind], group: _Group):
     """The citation (text, emphasis) or None, the group's members with the citation and an
     "Abstract" heading added, and whether such a heading (or an "Abstract" line) marks it."""
@@ -487,6 +492,9 @@ def _citation_around(runs: list[Run], kinds: list[_Kind], group: _Group):
         marked = True
         j = _prev_nonempty(kinds, j - 1)
     before = _citation_before(runs, kinds, j)
+    if not before and j is not None and kinds[j].kind == PLAIN and _introduces(runs[j].text):
+        # "Citation" / "Here is the abstract:" / abstract: the blogger's line stays in the article.
+        before = _citation_before(runs, kinds, _prev_nonempty(kinds, j - 1))
     if before:
         parts = sorted(before)
         members[:0] = parts
