@@ -1,4 +1,4 @@
-"""The embedded abstract finder (extract/abstract.py): the seed, synthetic bodies, the real corpus."""
+"""The embedded abstract finder (threadkeep/abstract/): the seed, synthetic bodies, the real corpus."""
 
 from __future__ import annotations
 
@@ -12,14 +12,10 @@ from lxml import etree
 from lxml import html as lxml_html
 
 import threadkeep
-from threadkeep.abstract.find import (
-    AbstractMatch,
-    clean_doi,
-    find_abstract,
-    find_identifiers,
-    normal_label,
-    parse_citation,
-)
+from threadkeep.abstract import AbstractMatch, find_abstract
+from threadkeep.abstract.citation import parse_citation
+from threadkeep.abstract.identifiers import clean_doi, find_identifiers
+from threadkeep.abstract.labels import normal_label
 from threadkeep.html.encoding import decode
 from threadkeep.html.sanitize import element_text
 
@@ -283,7 +279,7 @@ def test_capital_headings_are_pubmed_style():
 def test_prose_naming_a_paper_is_not_its_citation():
     body = fragment(
         "<p>As Smith et al. showed in 2015, this is old news.</p>"
-        "<p><b>Background:</b> a.</p><p><b>Results:</b> b.</p>"
+        "<blockquote><p><b>Background:</b> a.</p><p><b>Results:</b> b.</p></blockquote>"
         "<p>Jones et al. said so in 2014, too.</p>"
     )
     match = find_abstract(body)
@@ -294,7 +290,7 @@ def test_prose_naming_a_paper_is_not_its_citation():
 
 
 def test_bold_label_without_colon():
-    body = fragment("<p><b>Background</b> Why.</p><p><b>Conclusions</b> So what.</p>")
+    body = fragment("<blockquote><p><b>Background</b> Why.</p><p><b>Conclusions</b> So what.</p></blockquote>")
     match = find_abstract(body)
     assert labels(match) == ["Background", "Conclusions"]
     assert [s.text for s in match.abstract.sections] == ["Why.", "So what."]
@@ -302,6 +298,7 @@ def test_bold_label_without_colon():
 
 def test_jama_labels_kept_as_written_where_they_do_not_map():
     body = fragment(
+        "<p>Roe R, Doe J. Coffee. JAMA. 2016;315(1):1-9.</p>"
         "<p><b>Importance:</b> It matters.</p>"
         "<p><b>Objective:</b> To see.</p>"
         "<p><b>Design, Setting, and Participants:</b> A cohort.</p>"
@@ -309,13 +306,14 @@ def test_jama_labels_kept_as_written_where_they_do_not_map():
         "<p><b>Results:</b> Fewer deaths.</p>"
         "<p><b>Conclusions and Relevance:</b> Good.</p>"
     )
+    # Importance and Conclusions and Relevance name more or less than one whole part: as written.
     assert labels(find_abstract(body)) == [
-        "Background",
+        "Importance",
         "Objective",
         "Design, Setting, and Participants",
         "Main Outcomes and Measures",
         "Results",
-        "Conclusions",
+        "Conclusions and Relevance",
     ]
 
 
@@ -365,7 +363,7 @@ def test_first_qualifying_stretch_wins():
     body = fragment(
         "<p><b>Background:</b> not an abstract.</p><p>Just me talking.</p><p>More talking.</p>"
         "<p>Still talking.</p><p>And more.</p>"
-        "<p><b>Background:</b> the real one.</p><p><b>Results:</b> data.</p>"
+        "<blockquote><p><b>Background:</b> the real one.</p><p><b>Results:</b> data.</p></blockquote>"
     )
     match = find_abstract(body)
     assert [s.text for s in match.abstract.sections] == ["the real one.", "data."]

@@ -91,9 +91,11 @@ class Article:
     url: str | None = None
     html: str = ""
     text: str = ""
+    # What the post names (DOI, PMID, PMCID, trial ids), abstract or not; written only when it names any.
+    identifiers: Identifiers | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "title": self.title,
             "author": self.author.to_dict(with_flag=False),
             "published": self.published,
@@ -103,6 +105,9 @@ class Article:
             "html": self.html,
             "text": self.text,
         }
+        if self.identifiers is not None and not self.identifiers.is_empty():
+            d["identifiers"] = self.identifiers.to_dict()
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Article:
@@ -115,6 +120,7 @@ class Article:
             url=d.get("url"),
             html=d.get("html") or "",
             text=d.get("text") or "",
+            identifiers=Identifiers.from_dict(d.get("identifiers")),
         )
 
 
@@ -145,6 +151,15 @@ class Identifiers:
 
     def to_dict(self) -> dict[str, Any]:
         return {"doi": self.doi, "pmid": self.pmid, "pmcid": self.pmcid, "trials": list(self.trials)}
+
+    def is_empty(self) -> bool:
+        return not (self.doi or self.pmid or self.pmcid or self.trials)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> Identifiers | None:
+        if not d:
+            return None
+        return cls(d.get("doi"), d.get("pmid"), d.get("pmcid"), list(d.get("trials") or []))
 
 
 @dataclass

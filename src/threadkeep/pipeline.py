@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from threadkeep.abstract import find_abstract
+from threadkeep.abstract import find_abstract, find_post_identifiers
 from threadkeep.html.page import Page
 from threadkeep.html.text import content
 from threadkeep.model import HttpInfo, Source, Thread
@@ -86,6 +86,7 @@ def finish(extraction: Extraction, page: Page) -> Thread:
     if extraction.body is not None:
         body = copy.deepcopy(extraction.body)
         found = find_abstract(body)
+        article.identifiers = find_post_identifiers(body, found)
         if found is not None:
             abstract = found.abstract
             for el in found.elements:

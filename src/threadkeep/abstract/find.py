@@ -1,67 +1,19 @@
-"""The embedded abstract: a quoted structured abstract in a post body, found without any platform.
+"""The finder: a quoted structured abstract in a post body, found without any platform.
 
 `find_abstract(body)` reads an lxml post-body element and returns an `AbstractMatch` (the
 `Abstract` and the elements the pipeline drops from the article), or None. It never guesses:
-no structured abstract, no `Abstract`.
+no structured abstract, no `Abstract`. The rule, in a page a user can read, is docs/abstract.md.
 
-How the body is read
-    The body's content is cut into *runs* in reading order: a run is the inline content
-    (text and inline elements) between block boundaries and direct `<br>` children. So a
-    `<div>` per paragraph, a `<p>` with `<br>` between labelled lines, and text written
-    straight into the body with `<br><br>` are all read the same way. The walk is iterative
-    (pages nest 100k levels deep).
-
-What counts as an abstract (PubMed's rule for a structured abstract)
-    A run of consecutive labelled sections with at least two distinct labels (after
-    normalisation), one of them Results or Conclusions. A label is a known structured-abstract
-    heading (below), case-insensitive, followed by ':' at the start of a run or of a line, or
-    in a leading `<b>`/`<strong>`/`<u>` of its own, or written as a short block of its own
-    with the section's text in the next block(s). Inside a labelled run, further labels are
-    recognised after a sentence end or a line break when capitalised ("... in MS. METHODS:
-    ..."), so a PubMed abstract pasted as one paragraph splits into its sections. Only empty
-    runs may stand between sections, except that a section may go on over up to three
-    paragraphs when another labelled section follows them (never over a paragraph that reads
-    like a citation). Labelled runs that do not meet the rule (a lone "Results:",
-    "Background:" + "Methods:") are ignored. The first run of sections that meets it is the
-    abstract.
-
-    A stretch read loosely (labels as blocks of their own, or sections over several
-    paragraphs) must also show that it is quoted: a citation next to it, an "Abstract"
-    heading, labels all in capitals, or a `<blockquote>` around it. A blogger's own
-    "Introduction ... Results ... Conclusion" headings are not an abstract.
-
-Labels
-    Known headings map to Background / Objective / Methods / Results / Conclusions where the
-    heading names the whole of that part: Introduction, Context, Rationale, Importance ->
-    Background; Objective(s), Aim(s), Purpose, Goal(s) -> Objective; Method(s), Methodology,
-    Materials and Methods, Patients and Methods, ... -> Methods; Findings, Main results,
-    Principal findings -> Results; Conclusion(s), Interpretation, Conclusions and Relevance,
-    Authors' conclusions -> Conclusions. A compound heading whose parts all map to one label
-    maps to it ("Background and Context"). Headings that name only a part of one
-    (Design, Setting, Participants, Patients, Interventions, Main Outcome Measures,
-    Measurements, Trial Registration, Funding, Significance, Discussion, "Design, Setting,
-    and Participants", "Methods and Findings", ...) are kept exactly as written, so that no two
-    sections are merged under one name and none is renamed wrongly.
-
-Citation
-    The non-empty run just before the first section (past an "Abstract" heading), or failing
-    that the one just after the last, when it reads like a reference: at most 800 characters
-    with a year, and a leading "Epub:"/"Source:"/"Ref:"-like label, an identifier, a
-    PubMed-style "Date;vol:pages", or "Authors. Title... Date" with author-like names
-    ("X et al." or "Name AB, ..."); prose such as "As Smith et al. showed in 2015" is not
-    one. Its text is kept without that label and without its
-    identifiers (pii:, doi:, PMID:, PMCID:, which go to `identifiers`); it is parsed
-    PubMed-style, "Authors. Title. Journal. Date;vol(issue):pages", into authors ("X et al."
-    as one entry, else the names split on commas and semicolons, a collective name included),
-    title, journal (the last sentence before the date) and the date as written.
-    Parts that cannot be read stay None; the text is always kept.
-
-Identifiers (searched in the whole body's text, then in its links' hrefs)
-    DOI by Crossref's recommended pattern `10.\\d{4,9}/[-._;()/:A-Z0-9]+`, trailing `.,;:`
-    stripped and a trailing `)` only when unbalanced; the citation's and the abstract's DOI
-    come first (a `pii:` that is a DOI counts). PMID only after a "PMID" label (or in a
-    PubMed URL), PMCID only after a "PMCID" label (or in a PMC URL); NCT and ISRCTN trial ids
-    (8 digits), deduplicated in order of first appearance.
+How it works, in short
+    The body is cut into runs (runs.py). A run that opens with a label ("BACKGROUND:", a bold
+    "Introduction." or "Purpose:", a heading block "Results") is a section; a run of sections
+    that holds at least two distinct labels, one of them a Results or Conclusions one (NLM's
+    category, labels.py), is an abstract. It starts at a label the table knows; after that any
+    label-shaped lead in the same markup starts a section too. It ends at the first block that
+    is not a section: a citation, an ad, a link line, the blogger's text. A section may go on
+    over up to three paragraphs only when another section follows them. It must show that it
+    is quoted: a citation beside it, an identifier in the post, an "Abstract" heading, labels
+    in capitals, or a <blockquote> (a blogger's own "Aim / Method / Results" is not an abstract).
 
 Removal
     `elements` holds the citation's and every section's block, and the `<br>` separators
@@ -74,11 +26,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
-from threadkeep.html.sanitize import BLOCK_TAGS, element_text
-from threadkeep.model import Abstract, AbstractSection, Citation, Identifiers
+from threadkeep.abstract.citation import looks_like_citation, parse_citation, plausible_authors
+from threadkeep.abstract.identifiers import find_identifiers, is_empty
+from threadkeep.abstract.runs import Run, cut_runs, wrap_run
+from threadkeep.abstract.sections import (
+    _ENDER,
+    _HEADING_TAGS,
+    ABSTRACT_HEAD,
+    ABSTRACT_HEADING,
+    EMPTY,
+    HEADING,
+    LABELLED,
+    PLAIN,
+    _classify,
+    _Kind,
+    _Section,
+)
+from threadkeep.html.sanitize import element_text
+from threadkeep.model import Abstract, AbstractSection, Identifiers
 
-__all__ = ["AbstractMatch", "find_abstract", "find_identifiers", "parse_citation"]
+__all__ = ["AbstractMatch", "find_abstract", "find_post_identifiers"]
 
 
 @dataclass
@@ -87,459 +56,147 @@ class AbstractMatch:
     elements: list = field(default_factory=list)  # lxml elements to drop from the article
 
 
-# ------------------------------------------------------------------------------ labels
-
-BACKGROUND, OBJECTIVE, METHODS, RESULTS, CONCLUSIONS = "Background", "Objective", "Methods", "Results", "Conclusions"
-QUALIFYING = {RESULTS, CONCLUSIONS}
-
-# A heading (lower case, single spaces, separators as ", " / " and " / "/") -> its normal label.
-NORMAL_LABELS = {
-    **dict.fromkeys(
-        ("background", "backgrounds", "introduction", "context", "rationale", "importance", "background and aims",
-         "background and aim", "background and purpose", "background and objective", "background and objectives",
-         "background/aims", "background/objectives", "background/purpose"),
-        BACKGROUND,
-    ),
-    **dict.fromkeys(
-        ("objective", "objectives", "aim", "aims", "purpose", "goal", "goals", "aims and objectives",
-         "aim of the study", "purpose of the study", "study objective", "study objectives"),
-        OBJECTIVE,
-    ),
-    **dict.fromkeys(
-        ("methods", "method", "methodology", "materials and methods", "material and methods",
-         "methods and materials", "patients and methods", "subjects and methods", "participants and methods",
-         "research design and methods", "design and methods", "study design and methods"),
-        METHODS,
-    ),
-    **dict.fromkeys(("results", "result", "findings", "main results", "principal findings"), RESULTS),
-    **dict.fromkeys(
-        ("conclusions", "conclusion", "interpretation", "conclusions and relevance", "conclusion and relevance",
-         "conclusions and implications", "conclusions/significance", "authors' conclusions", "authors’ conclusions",
-         "conclusions and clinical relevance"),
-        CONCLUSIONS,
-    ),
-}  # fmt: skip
-
-# The words a heading is made of (a compound heading joins them with ",", "and", "&" or "/").
-LABEL_TERMS = (
-    "background", "backgrounds", "introduction", "context", "rationale", "importance", "objectives?", "aims?",
-    "purpose of review", "purpose of the study", "aim of the study", "purpose", "goals?", "hypothesis",
-    "hypotheses", "study objectives?", "methods?", "methodology", "materials?", "patients", "subjects",
-    "participants", "population", "study design", "research design", "design", "settings?", "interventions?",
-    "exposures?", "main outcomes? measures?", "main outcomes", "outcome measures?", "primary outcomes?",
-    "measurements", "measures", "data sources", "study selection", "data extraction", "data synthesis",
-    "data collection", "analysis", "evidence acquisition", "evidence synthesis", "search methods",
-    "selection criteria", "results?", "main results", "principal findings", "recent findings", "findings",
-    "conclusions?", "authors['’] conclusions", "interpretation", "relevance", "implications", "significance",
-    "discussion", "limitations", "clinical relevance", "clinical significance", "clinical trial registration",
-    "trial registration", "registration", "funding", "case presentation", "case report", "case description",
-    "level of evidence",
-)  # fmt: skip
-_TERM = "(?:" + "|".join(sorted(LABEL_TERMS, key=len, reverse=True)) + r")\b"
-_SEP = r"(?:\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s*/\s*)"
-LABEL = rf"{_TERM}(?:{_SEP}{_TERM})*"
-_ABSTRACT_WORD = r"(?:abstract\s*[:.\-–—]?\s+)?"
-_COLON = r"[ \t]*[:：]"
-# A label that opens a run or a line: "BACKGROUND: ...", "Abstract Background: ...".
-LEAD_LABEL = re.compile(rf"{_ABSTRACT_WORD}(?P<label>{LABEL}){_COLON}[ \t]*", re.IGNORECASE)
-# A label as a block of its own: "Results", "RESULTS:".
-HEADING_LABEL = re.compile(rf"{_ABSTRACT_WORD}(?P<label>{LABEL})[ \t]*[:：]?", re.IGNORECASE)
-# A further label inside a labelled run: after a sentence end or at a line start.
-MID_LABEL = re.compile(rf"(?:(?<=[.!?)\]])[ \t]+|(?<=\n))(?P<label>{LABEL}){_COLON}[ \t]*", re.IGNORECASE)
-ABSTRACT_HEADING = re.compile(r"abstract\s*[:.]?", re.IGNORECASE)
-_SPLIT_LABEL = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*)?|\s+and\s+|&|/)\s*", re.IGNORECASE)
-
-
-def normal_label(written: str) -> str:
-    """The normal name of a heading as written ("METHODS" -> "Methods"), or the heading as written."""
-    written = " ".join(written.split()).rstrip(":：").strip()
-    key = written.casefold()
-    for variant in (key, re.sub(r"\s*&\s*", " and ", key), re.sub(r"\s*/\s*", "/", key)):
-        if variant in NORMAL_LABELS:
-            return NORMAL_LABELS[variant]
-    parts = {NORMAL_LABELS.get(p) for p in _SPLIT_LABEL.split(key) if p}
-    if len(parts) == 1 and None not in parts:
-        return parts.pop()
-    return written
-
-
-# ------------------------------------------------------------------------------ runs
-
-_SKIP_TEXT = {"script", "style", "noscript", "template"}
-_CONTAINERS = BLOCK_TAGS | {"body", "html", "center", "main", "nav", "form", "fieldset", "details", "summary", "text"}
-_MEDIA = {"img", "video", "audio", "iframe", "object", "embed", "svg", "picture", "canvas"}
-_LEAD_TAGS = {"b", "strong", "u"}
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2009\u202f]+")
-
-
-class _Run:
-    """Inline content of one container between two boundaries (block children, direct <br>)."""
-
-    __slots__ = ("has_media", "lead_text", "nodes", "parent", "start_after", "text")
-
-    def __init__(self, parent, start_after) -> None:
-        self.parent = parent
-        self.start_after = start_after  # the boundary element whose tail opens the run; None: parent.text
-        self.nodes: list = []
-        self.text = ""
-        self.lead_text: str | None = None  # the text of a leading <b>/<strong>/<u>, if the run opens with one
-        self.has_media = False
-
-
-def _tidy(raw: str) -> str:
-    lines = (_SPACES.sub(" ", line).strip() for line in raw.split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
-def _inline_text(node, out: list[str]) -> bool:
-    """Append the text of an inline element (not its tail); <br> is a newline. True if it holds media."""
-    media = False
-    stack: list[tuple[object, bool]] = [(node, False)]
-    while stack:
-        el, closing = stack.pop()
-        if closing:
-            if el is not node and el.tail:
-                out.append(el.tail)
-            continue
-        tag = el.tag if isinstance(el.tag, str) else None
-        if tag is None or tag in _SKIP_TEXT:
-            if el is not node and el.tail:
-                out.append(el.tail)
-            continue
-        if tag in _MEDIA:
-            media = True
-        if tag == "br":
-            out.append("\n")
-        if el.text:
-            out.append(el.text)
-        stack.append((el, True))
-        stack.extend((child, False) for child in reversed(el))
-    return media
-
-
-def _containers(body) -> set:
-    """Elements that hold blocks: block tags, and any element with a block inside (one pass, no recursion)."""
-    elements = [el for el in body.iter() if isinstance(el.tag, str)]
-    found = set()
-    for el in reversed(elements):  # descendants before ancestors
-        if el.tag in _CONTAINERS or any(child in found for child in el):
-            found.add(el)
-    found.add(body)
-    return found
-
-
-def _runs(body) -> tuple[list[_Run], dict]:
-    """The body's runs in reading order, and for each container its runs and whether it holds containers."""
-    containers = _containers(body)
-    runs: list[_Run] = []
-    info: dict = {}  # container -> [runs, has_container_child]
-    stack: list = [body]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, _Run):
-            runs.append(item)
-            continue
-        el = item
-        own: list[_Run] = []
-        items: list = []
-        has_child_container = False
-        run = _Run(el, None)
-        parts = [el.text or ""]
-        for child in el:
-            tag = child.tag if isinstance(child.tag, str) else None
-            if child in containers or tag == "br":
-                run.text = _tidy("".join(parts))
-                own.append(run)
-                items.append(run)
-                if child in containers:
-                    has_child_container = True
-                    items.append(child)
-                run = _Run(el, child)
-                parts = [child.tail or ""]
-                continue
-            if tag is not None:
-                node_parts: list[str] = []
-                run.has_media |= _inline_text(child, node_parts)
-                if not run.nodes and tag in _LEAD_TAGS and not "".join(parts).strip():
-                    run.lead_text = _tidy("".join(node_parts))
-                parts.extend(node_parts)
-            run.nodes.append(child)
-            if child.tail:
-                parts.append(child.tail)
-        run.text = _tidy("".join(parts))
-        own.append(run)
-        items.append(run)
-        info[el] = (own, has_child_container)
-        stack.extend(reversed(items))
-    return runs, info
-
-
-# ------------------------------------------------------------------------------ classifying runs
-
-EMPTY, PLAIN, LABELLED, HEADING, ABSTRACT_HEAD = range(5)
-
-
-@dataclass
-class _Kind:
-    kind: int
-    sections: list[tuple[str, str]] = field(default_factory=list)  # (label as written, text)
-    pre: str | None = None  # text before the first label in a labelled run (a citation or "Abstract")
-
-
-def _split_sections(text: str) -> list[tuple[str, str]]:
-    """Sections of a text that opens with a label: [(label as written, text)]."""
-    first = LEAD_LABEL.match(text)
-    if first is None:
-        return []
-    marks = [(first.start("label"), first.end("label"), first.end())]
-    for m in MID_LABEL.finditer(text, first.end()):
-        if m.group("label")[0].isupper():
-            marks.append((m.start("label"), m.end("label"), m.end()))
-    sections = []
-    for i, (ls, le, body_start) in enumerate(marks):
-        end = marks[i + 1][0] if i + 1 < len(marks) else len(text)
-        sections.append((text[ls:le], text[body_start:end].strip()))
-    return sections
-
-
-def _classify(run: _Run) -> _Kind:
-    text = run.text
-    if not text:
-        return _Kind(EMPTY)
-    if ABSTRACT_HEADING.fullmatch(text):
-        return _Kind(ABSTRACT_HEAD)
-    if HEADING_LABEL.fullmatch(text):
-        return _Kind(HEADING, [(HEADING_LABEL.fullmatch(text).group("label"), "")])
-    if LEAD_LABEL.match(text):
-        return _Kind(LABELLED, _split_sections(text))
-    if run.lead_text and HEADING_LABEL.fullmatch(run.lead_text) and text.startswith(run.lead_text):
-        label = HEADING_LABEL.fullmatch(run.lead_text).group("label")
-        rest = text[len(run.lead_text) :].strip()
-        sections = _split_sections(f"{label}: {rest}")
-        return _Kind(LABELLED, sections)
-    if "\n" in text:  # "citation\nBACKGROUND: ...": a labelled run with a citation line before it
-        lines = text.split("\n")
-        for i in range(1, min(len(lines), 8)):
-            if LEAD_LABEL.match(lines[i]):
-                pre = "\n".join(lines[:i])
-                if ABSTRACT_HEADING.fullmatch(pre) or looks_like_citation(pre):
-                    return _Kind(LABELLED, _split_sections("\n".join(lines[i:])), pre=pre)
-                break
-    return _Kind(PLAIN)
+# ------------------------------------------------------------------------------ grouping
 
 
 @dataclass
 class _Group:
     members: list[int]
-    sections: list[AbstractSection]
+    sections: list[_Section]
     end: int  # index after the group's last member
-    loose: bool = False  # labels as blocks of their own, or sections over several paragraphs
-    upper: bool = False  # every label written in capitals, PubMed's way
+
+    @property
+    def upper(self) -> bool:
+        return bool(self.sections) and all(s.upper for s in self.sections)
 
 
-def _group_from(i: int, runs: list[_Run], kinds: list[_Kind]) -> _Group:
+def _is_ender(run: Run) -> bool:
+    """A block that is not part of an abstract: a copyright or PMID line, an ad, a bare link line."""
+    text = run.text
+    if _ENDER.match(text):
+        return True
+    linked = "".join(e for e in run.emphasis)
+    return bool(run.hrefs) and len(text) <= 120 and len(linked) >= len(text) * 0.8
+
+
+def _accepts(group_last: _Section | None, section: _Section) -> bool:
+    """Whether a further labelled block belongs to the abstract: a known label in the same markup
+    (any heading markup for headings), or a label-shaped one in the same markup and case as the
+    section before it."""
+    if group_last is None:
+        return True
+    if section.label.known and _is_head(section.markup) and _is_head(group_last.markup):
+        return True  # headings of any kind: <h4>, a bold line of its own
+    if section.markup != group_last.markup:
+        return False
+    if section.label.known:
+        return True
+    return section.upper == group_last.upper
+
+
+def _is_head(markup: str) -> bool:
+    return markup.endswith("-head") or markup in _HEADING_TAGS
+
+
+def _group_from(i: int, runs: list[Run], kinds: list[_Kind]) -> _Group:
     """The longest stretch of sections starting at run i."""
     members: list[int] = []
-    sections: list[list[str]] = []  # [label as written, text]
+    sections: list[_Section] = []
     pending: list[int] = []
     n = len(runs)
     j = i
     end = i + 1
 
-    loose = False
-
     def flush() -> None:
-        nonlocal loose
-        loose = loose or bool(pending)
         for p in pending:
-            sections[-1][1] = f"{sections[-1][1]}\n\n{runs[p].text}".strip()
+            sections[-1].text = f"{sections[-1].text}\n\n{runs[p].text}".strip()
             members.append(p)
         pending.clear()
 
     while j < n:
         k = kinds[j]
+        last = sections[-1] if sections else None
         if k.kind == EMPTY:
             j += 1
-        elif k.kind == LABELLED and (j == i or k.pre is None):
+        elif k.kind == LABELLED and (j == i or k.pre is None) and _accepts(last, k.sections[0]):
             flush()
-            sections.extend([label, text] for label, text in k.sections)
+            sections.extend(_Section(s.label, s.text, s.markup) for s in k.sections)
             members.append(j)
             j += 1
             end = j
-        elif k.kind == HEADING:
+        elif k.kind == HEADING and _accepts(last, k.sections[0]):
             nxt = j + 1
             while nxt < n and kinds[nxt].kind == EMPTY:
                 nxt += 1
-            if nxt >= n or kinds[nxt].kind != PLAIN or looks_like_citation(runs[nxt].text):
+            if nxt >= n or kinds[nxt].kind != PLAIN or _not_section_text(runs[nxt]):
                 break
             flush()
-            loose = True
-            sections.append([k.sections[0][0], runs[nxt].text])
+            sections.append(_Section(k.sections[0].label, runs[nxt].text, k.sections[0].markup))
             members.extend((j, nxt))
             j = nxt + 1
             end = j
-        elif k.kind == PLAIN and sections and len(pending) < 3 and not looks_like_citation(runs[j].text):
+        elif k.kind == PLAIN and sections and len(pending) < 3 and not _not_section_text(runs[j]):
             pending.append(j)
             j += 1
         else:
             break
-    return _Group(
-        members,
-        [AbstractSection(normal_label(lab), text) for lab, text in sections],
-        max(end, i + 1),
-        loose=loose,
-        upper=bool(sections) and all(lab.isupper() for lab, _ in sections),
-    )
-
-
-def _qualifies(sections: list[AbstractSection]) -> bool:
-    labels = {s.label.casefold() for s in sections if s.text}
-    return len(labels) >= 2 and any(s.label in QUALIFYING and s.text for s in sections)
-
-
-# ------------------------------------------------------------------------------ citation
-
-_CITATION_LABEL = re.compile(
-    r"^(?:e-?pub(?:lished)?(?:\s+ahead\s+of\s+print)?|source|ref(?:erence)?s?|citation|cite|paper|study|article|"
-    r"publication|original\s+(?:paper|article)|full\s+(?:text|paper)|abstract\s+source|link|via|in\s+press)"
-    r"\s*[:：]\s*",
-    re.IGNORECASE,
-)
-_ID_IN_CITATION = re.compile(
-    r"\s*\[?\b(?:pii|doi|pmid|pmcid)\s*[:：]?\s*\S+?\]?[.;,]?(?=\s|$)",
-    re.IGNORECASE,
-)
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_ET_AL = re.compile(r"\bet\s+al\b\.?", re.IGNORECASE)
-_MONTH = r"[A-Z][a-z]{2,8}"
-_DATE = re.compile(
-    rf"(?:(?<=[.?!]\s)|(?<=^)|(?<=\s)(?=\d{{4}}[^;]{{0,20}};))"
-    rf"(?P<date>(?:19|20)\d{{2}}(?:\s+{_MONTH}(?:\s*[-–]\s*{_MONTH})?(?:\s+\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?)?)?)"
-    r"(?=\s*(?:[;:.,(]|$))"
-)
-_VOLUME = re.compile(r"(?:19|20)\d{2}[^;]{0,20};\s*\d+\s*(?:\(\s*[\w-]+\s*\))?\s*:\s*\w*\d+")
-_INITIALS = re.compile(r"(?:\b[A-Z]{1,3}|\b[A-Z]\.(?:\s*[A-Z]\.)*)$")
-_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z0-9\"“‘'(\[])")
-_AUTHORS_END = re.compile(r"\.\s+(?![A-Z]\.)(?=[A-Z0-9\"“‘'(\[])")
-
-
-def _strip_citation_label(text: str) -> tuple[str, bool]:
-    m = _CITATION_LABEL.match(text)
-    return (text[m.end() :], True) if m else (text, False)
-
-
-def looks_like_citation(text: str) -> bool:
-    """Whether a short block reads like a reference to a paper (not the blogger's prose)."""
-    body, labelled = _strip_citation_label(" ".join(text.split()))
-    if not 15 <= len(body) <= 800 or text.count("\n") > 4 or not _YEAR.search(body):
-        return False
-    if labelled or _VOLUME.search(body):
-        return True
-    if re.search(r"\b(?:doi|pii|pmid|pmcid)\s*:", body, re.IGNORECASE) or re.search(r"\b10\.\d{4,9}/", body):
-        return True
-    head = body[: m.start()] if (m := _DATE.search(body)) else ""
-    et_al = re.match(r"^(.{1,300}?\bet\s+al\.?)\s+\S", head, re.IGNORECASE)
-    authors = et_al.group(1) if et_al else _AUTHORS_END.split(head, maxsplit=1)[0]
-    return bool(head) and authors != head and _plausible_authors(authors)
-
-
-def _plausible_authors(segment: str) -> bool:
-    segment = segment.strip().rstrip(".")
-    if not segment or len(segment) > 1500:
-        return False
-    if _ET_AL.search(segment):
-        return True
-    names = [p.strip() for p in re.split(r"[,;]", segment) if p.strip()]
-    return all(len(p.split()) <= 8 for p in names) and any(_INITIALS.search(p) for p in names)
-
-
-def _authors(segment: str) -> list[str]:
-    segment = segment.strip()
-    if not re.search(r"[,;]", segment):
-        return [segment]
-    names = [p.strip() for p in re.split(r"[,;]", segment) if p.strip()]
-    if names and not _ET_AL.fullmatch(names[-1]):
-        names[-1] = names[-1].rstrip(".")
-    return names
-
-
-def parse_citation(text: str) -> Citation:
-    """A Citation from a reference line (leading label and identifiers taken out of its text)."""
-    raw = " ".join(text.split())
-    raw, _ = _strip_citation_label(raw)
-    clean = " ".join(_ID_IN_CITATION.sub("", raw).split())
-    citation = Citation(text=clean)
-    m = _DATE.search(clean)
-    if m is None:
-        year = _YEAR.search(clean)
-        citation.date = year.group() if year else None
-        return citation
-    citation.date = m.group("date").strip()
-    head = clean[: m.start()].strip()
-    if not head:
-        return citation
-    rest = head
-    et_al = re.match(r"^(.{1,300}?\bet\s+al\.?)(?:\s+|$)", head, re.IGNORECASE)
-    if et_al and _plausible_authors(et_al.group(1)):
-        citation.authors = _authors(et_al.group(1))
-        rest = head[et_al.end() :]
-    else:
-        parts = _AUTHORS_END.split(head, maxsplit=1)
-        if len(parts) == 2 and _plausible_authors(parts[0]):
-            citation.authors = _authors(parts[0])
-            rest = parts[1]
-    rest = rest.strip()
-    if not rest:
-        return citation
-    pieces = _SENTENCE_END.split(rest)
-    journal = pieces[-1].strip().rstrip(".").strip()
-    citation.journal = journal or None
-    title = rest[: len(rest) - len(pieces[-1])].strip() if len(pieces) > 1 else ""
-    if title.endswith("."):
-        title = title[:-1].strip()
-    citation.title = title or None
-    return citation
-
-
-# ------------------------------------------------------------------------------ identifiers
-
-DOI = re.compile(r"(?<![\w.])10\.\d{4,9}/[-._;()/:A-Z0-9]+", re.IGNORECASE)
-PMID = re.compile(r"\bPMID\s*[:：]?\s*(\d{1,9})\b|pubmed(?:\.ncbi\.nlm\.nih\.gov/|/)(\d{1,9})\b", re.IGNORECASE)
-PMCID = re.compile(r"\bPMC\s?ID\s*[:：]?\s*(?:PMC)?(\d{1,9})\b|/pmc/articles/PMC(\d{1,9})\b", re.IGNORECASE)
-TRIAL = re.compile(r"\b(NCT\d{8}|ISRCTN\s?\d{8})\b")
-
-
-def clean_doi(doi: str) -> str:
-    """A DOI without the punctuation that ends the sentence around it."""
-    while doi:
-        if doi[-1] in ".,;:" or (doi[-1] == ")" and doi.count(")") > doi.count("(")):
-            doi = doi[:-1]
+    # A trailing block with a label the table does not know, in Title or sentence case, is the
+    # blogger's ("Verdict: worth reading."), not the paper's: the abstract ends before it, and
+    # before the paragraphs that were taken into the section above only because it followed.
+    while members and sections and not sections[-1].label.known and not sections[-1].upper:
+        last = members[-1]
+        if kinds[last].kind == LABELLED and all(not s.label.known for s in kinds[last].sections):
+            del sections[-len(kinds[last].sections) :]
+            members.pop()
+        elif kinds[last].kind == PLAIN and len(members) > 1 and kinds[members[-2]].kind == HEADING:
+            sections.pop()
+            del members[-2:]
         else:
             break
-    return doi
+        while (
+            len(members) > 1
+            and kinds[members[-1]].kind == PLAIN
+            and kinds[members[-2]].kind != HEADING
+            and sections[-1].text.endswith("\n\n" + runs[members[-1]].text)
+        ):
+            sections[-1].text = sections[-1].text[: -len(runs[members[-1]].text) - 2]
+            members.pop()
+        end = members[-1] + 1 if members else i + 1
+    return _Group(members, sections, max(end, i + 1))
 
 
-def find_identifiers(*texts: str) -> Identifiers:
-    """DOI, PMID, PMCID and trial ids from texts searched in order (the first DOI/PMID/PMCID wins)."""
-    ids = Identifiers()
-    for text in texts:
-        if not text:
-            continue
-        if ids.doi is None:
-            for m in DOI.finditer(text):
-                doi = clean_doi(m.group())
-                if "/" in doi and not doi.endswith("/"):
-                    ids.doi = doi
-                    break
-        if ids.pmid is None and (m := PMID.search(text)):
-            ids.pmid = m.group(1) or m.group(2)
-        if ids.pmcid is None and (m := PMCID.search(text)):
-            ids.pmcid = "PMC" + (m.group(1) or m.group(2))
-        for m in TRIAL.finditer(text):
-            trial = m.group(1).replace(" ", "")
-            if trial not in ids.trials:
-                ids.trials.append(trial)
-    return ids
+def _extend_back(group: _Group, kinds: list[_Kind], limit: int = 3) -> None:
+    """Take in the labelled blocks just before the first known label ("STUDY QUESTION:" opening a
+    Human Reproduction abstract) when they are marked the same way."""
+    for _ in range(limit):
+        if not group.members:
+            return
+        j = _prev_nonempty(kinds, min(group.members) - 1)
+        if j is None or kinds[j].kind != LABELLED or kinds[j].pre is not None:
+            return
+        before, first = kinds[j].sections, group.sections[0]
+        if before[-1].markup != first.markup or before[-1].upper != first.upper:
+            return
+        group.sections[:0] = [_Section(s.label, s.text, s.markup) for s in before]
+        group.members.insert(0, j)
+
+
+def _not_section_text(run: Run) -> bool:
+    return _is_ender(run) or looks_like_citation(run.text, linked=_links_paper(run))
+
+
+_PAPER_URL = re.compile(r"doi\.org/|/doi/|pubmed|ncbi\.nlm\.nih\.gov|/pmc/")
+
+
+def _links_paper(run: Run) -> bool:
+    """Whether the run is a link to a paper more than prose with one: the linked text is a good part of it."""
+    linked = sum(len(t) for h, t in run.links if _PAPER_URL.search(h or ""))
+    return linked > 0 and linked >= 0.3 * len(run.text)
+
+
+def _qualifies(sections: list[_Section]) -> bool:
+    names = {s.label.name.casefold() for s in sections if s.text}
+    return len(names) >= 2 and any(s.label.qualifies and s.text for s in sections)
 
 
 # ------------------------------------------------------------------------------ the finder
@@ -558,21 +215,50 @@ def find_abstract(body) -> AbstractMatch | None:
     return found
 
 
+def find_post_identifiers(body, match: AbstractMatch | None = None) -> Identifiers:
+    """The identifiers a post names (its body's text and links); the abstract's when it has one."""
+    if match is not None:
+        ids = match.abstract.identifiers
+        return Identifiers(ids.doi, ids.pmid, ids.pmcid, list(ids.trials))
+    if body is None or not isinstance(body.tag, str):
+        return Identifiers()
+    return find_identifiers(element_text(body), _hrefs(body))
+
+
+def _hrefs(body) -> str:
+    """The body's link targets, percent-decoded ("10.1002%2Fajad.12160" is a DOI)."""
+    return " ".join(unquote(el.get("href") or "") for el in body.iter("a"))
+
+
 def _find(body) -> AbstractMatch | None:
-    runs, info = _runs(body)
+    runs, info = cut_runs(body)
     kinds = [_classify(r) for r in runs]
     i = 0
+    post_ids: Identifiers | None = None
     while i < len(runs):
-        if kinds[i].kind not in (LABELLED, HEADING):
+        k = kinds[i]
+        if k.kind not in (LABELLED, HEADING) or not k.sections[0].label.known:
             i += 1
             continue
         group = _group_from(i, runs, kinds)
+        _extend_back(group, kinds)
         if group.members and _qualifies(group.sections):
-            citation_text, members, marked = _citation_around(runs, kinds, group)
-            # A stretch read loosely must show that it is quoted (a blogger's own headings
-            # "Introduction ... Results ... Conclusion" are not an abstract).
-            if not group.loose or citation_text or marked or group.upper or _in_blockquote(runs[i].parent, body):
-                return _build(body, runs, info, group, citation_text, members)
+            citation, members, marked = _citation_around(runs, kinds, group)
+            # Only a quoted abstract counts: a blogger's own "Aim / Method / Results" write-up,
+            # a recipe or a case study with such labels is not one.
+            if post_ids is None:
+                post_ids = find_post_identifiers(body)
+            quoted = (
+                citation is not None
+                or marked
+                or group.upper
+                or not is_empty(post_ids)
+                or _in_blockquote(runs[i].parent, body)
+            )
+            if not quoted:
+                i = group.end if group.end > i else i + 1
+                continue
+            return _build(body, runs, info, group, citation, members)
         i = group.end if group.end > i else i + 1
     return None
 
@@ -602,47 +288,107 @@ def _in_blockquote(el, body, limit: int = 64) -> bool:
     return False
 
 
-def _citation_around(runs: list[_Run], kinds: list[_Kind], group: _Group) -> tuple[str | None, list[int], bool]:
-    """The citation's text (or None), the group's members with the citation and an "Abstract"
-    heading added, and whether such a heading (or an "Abstract" line) marks the stretch."""
+def _citation_part(run: Run) -> bool:
+    """A line of a citation written over several lines: a reference, an author list, a title in bold."""
+    text = run.text
+    if len(text) > 600:
+        return False
+    if looks_like_citation(text, linked=_links_paper(run)) or plausible_authors(text, strict=True):
+        return True
+    emphasised = "".join(run.emphasis)
+    return len(text) <= 400 and len(emphasised) >= len(text.rstrip(".")) - 1
+
+
+def _plain(kind: _Kind) -> bool:
+    """Plain text, or a short line that only looks like a heading (a title in bold)."""
+    return kind.kind == PLAIN or (kind.kind == HEADING and not kind.sections[0].label.known)
+
+
+def _title_line(text: str) -> bool:
+    """A plain line that can be a title between other lines of a citation (not the blogger's prose)."""
+    return (
+        len(text) <= 300
+        and "\n" not in text
+        and text.endswith((".", "?", "]"))
+        and not re.search(r"\b(?:I|I'm|my|me|we|our|you)\b", text)
+    )
+
+
+def _citation_before(runs: list[Run], kinds: list[_Kind], j: int | None) -> list[int]:
+    """The runs of the citation that ends at run j (nearest first), or []."""
+    taken: list[int] = []
+    while (
+        j is not None
+        and len(taken) < 4
+        and _plain(kinds[j])
+        and (_citation_part(runs[j]) or (taken and _title_line(runs[j].text)))
+    ):
+        taken.append(j)
+        parts = [runs[t] for t in reversed(taken)]
+        if looks_like_citation(" ".join(r.text for r in parts), linked=any(_links_paper(r) for r in parts)):
+            return taken
+        j = _prev_nonempty(kinds, j - 1)
+    return []
+
+
+def _introduces(text: str) -> bool:
+    """A short line of the blogger's that introduces the quote ("Here is the abstract:")."""
+    return len(text) <= 200 and "\n" not in text and text.rstrip().endswith((":", "：", "…", "..."))
+
+
+def _citation_around(runs: list[Run], kinds: list[_Kind], group: _Group):
+    """The citation (text, emphasis) or None, the group's members with the citation and an
+    "Abstract" heading added, and whether such a heading (or an "Abstract" line) marks it."""
     members = sorted(set(group.members))
     first, last = members[0], members[-1]
     pre = kinds[first].pre
+    marked = False
     if pre is not None:
         if not ABSTRACT_HEADING.fullmatch(pre):
-            return pre, members, False
+            return (pre, runs[first].emphasis), members, False
         marked = True
-    else:
-        marked = False
+    if re.match(r"^abstract\b", runs[first].text, re.IGNORECASE):
+        marked = True
     j = _prev_nonempty(kinds, first - 1)
     if j is not None and kinds[j].kind == ABSTRACT_HEAD:
         members.insert(0, j)
         marked = True
         j = _prev_nonempty(kinds, j - 1)
-    if j is not None and kinds[j].kind == PLAIN and looks_like_citation(runs[j].text):
-        members.insert(0, j)
-        return runs[j].text, members, marked
+    before = _citation_before(runs, kinds, j)
+    if not before and j is not None and kinds[j].kind == PLAIN and _introduces(runs[j].text):
+        # "Citation" / "Here is the abstract:" / abstract: the blogger's line stays in the article.
+        before = _citation_before(runs, kinds, _prev_nonempty(kinds, j - 1))
+    if before:
+        parts = sorted(before)
+        members[:0] = parts
+        text = " ".join(runs[p].text for p in parts)
+        return (text, [e for p in parts for e in runs[p].emphasis]), members, marked
     j = _next_nonempty(kinds, last + 1)
-    if j is not None and kinds[j].kind == PLAIN and looks_like_citation(runs[j].text):
+    skipped = 0
+    while j is not None and skipped < 2 and kinds[j].kind == PLAIN and _ENDER.match(runs[j].text):
+        j = _next_nonempty(kinds, j + 1)
+        skipped += 1
+    if j is not None and kinds[j].kind == PLAIN and looks_like_citation(runs[j].text, linked=_links_paper(runs[j])):
         members.append(j)
-        return runs[j].text, members, marked
+        return (runs[j].text, runs[j].emphasis), members, marked
     return None, members, marked
 
 
-def _build(body, runs: list[_Run], info: dict, group: _Group, citation_text: str | None, members: list[int]):
-    citation = parse_citation(citation_text) if citation_text else None
-    section_text = "\n\n".join(s.text for s in group.sections)
+def _build(body, runs: list[Run], info: dict, group: _Group, citation, members: list[int]):
+    citation_text = citation[0] if citation else None
+    parsed = parse_citation(citation_text, citation[1]) if citation else None
+    sections = [AbstractSection(s.label.name, s.text) for s in group.sections]
     identifiers = find_identifiers(
         citation_text or "",
-        section_text,
+        "\n\n".join(s.text for s in sections),
         element_text(body),
-        " ".join(el.get("href") or "" for el in body.iter("a")),
+        _hrefs(body),
     )
-    abstract = Abstract(citation=citation, identifiers=identifiers, sections=group.sections)
+    abstract = Abstract(citation=parsed, identifiers=identifiers, sections=sections)
     return AbstractMatch(abstract, _elements_to_drop(body, runs, info, members))
 
 
-def _elements_to_drop(body, runs: list[_Run], info: dict, members: list[int]) -> list:
+def _elements_to_drop(body, runs: list[Run], info: dict, members: list[int]) -> list:
     first, last = min(members), max(members)
     chosen = set(members)
     whole: set = set()  # containers dropped whole
@@ -658,7 +404,7 @@ def _elements_to_drop(body, runs: list[_Run], info: dict, members: list[int]) ->
                 whole.add(parent)
                 elements.append(parent)
         else:
-            elements.append(_wrap(run))
+            elements.append(wrap_run(run))
     for idx in range(first + 1, last + 1):  # the <br> separators between the parts
         boundary = runs[idx].start_after
         if (
@@ -669,18 +415,3 @@ def _elements_to_drop(body, runs: list[_Run], info: dict, members: list[int]) ->
         ):
             elements.append(boundary)
     return elements
-
-
-def _wrap(run: _Run):
-    """Put a run's text and inline nodes into a <span> of its own (so it can be dropped whole)."""
-    parent = run.parent
-    span = parent.makeelement("span", {})
-    if run.start_after is None:
-        span.text, parent.text = parent.text, None
-        parent.insert(0, span)
-    else:
-        span.text, run.start_after.tail = run.start_after.tail, None
-        parent.insert(parent.index(run.start_after) + 1, span)
-    for node in run.nodes:
-        span.append(node)  # lxml moves the node's tail with it
-    return span
