@@ -10,13 +10,13 @@ from __future__ import annotations
 import html
 import json
 import re
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
+from corpus import CORPUS, require
 from server import Request, Resp
 from threadkeep.adapters import (
     ADAPTERS,
@@ -33,7 +33,6 @@ from threadkeep.adapters.disqus import NOTE_NO_KEY
 from threadkeep.errors import ExtractError, FetchError
 from threadkeep.model import MAX_DEPTH, Thread
 
-CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 DISCOURSE_TOPIC = CORPUS / "other" / "try.discourse.org_topic57.json"
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d)$")
 
@@ -416,6 +415,7 @@ def test_reddit_deep_tree_without_recursion() -> None:
 
 
 def load_corpus_topic() -> dict[str, Any]:
+    require()
     return json.loads(DISCOURSE_TOPIC.read_text(encoding="utf-8"))
 
 
