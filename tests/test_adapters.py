@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from corpus import CORPUS, require
+from corpus import CORPUS, needs_corpus
 from server import Request, Resp
 from threadkeep.adapters import (
     ADAPTERS,
@@ -415,10 +415,10 @@ def test_reddit_deep_tree_without_recursion() -> None:
 
 
 def load_corpus_topic() -> dict[str, Any]:
-    require()
     return json.loads(DISCOURSE_TOPIC.read_text(encoding="utf-8"))
 
 
+@needs_corpus
 def test_discourse_corpus_topic_offline() -> None:
     """MANIFEST: 4 posts (approx lower bound), max depth 2, one post has reply_to_post_number.
 
@@ -673,6 +673,7 @@ def test_disqus_cursor_loop_stops(server, get_json) -> None:
 # ---------------------------------------------------------------------- the same archive
 
 
+@needs_corpus
 def test_archives_validate_against_schema(server, get_json) -> None:
     """Every adapter's thread is a valid archive."""
     from threadkeep.store import validation_errors

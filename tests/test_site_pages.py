@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 import threadkeep
+from test_hostile import assert_markdown_inert, assert_tree_inert
+from threadkeep.export.markdown import to_markdown
 from threadkeep.model import walk
 from threadkeep.store import validation_errors
 
@@ -203,3 +205,32 @@ def test_cli_fetches_the_saved_page(name, tmp_path):
         timeout=60,
     )
     assert md.returncode == 0 and thread(name).article.title in md.stdout.decode()
+
+
+HOSTILE = "\x01RED\x1b[31mred \x1b]8;;https://evil.example\x07link\x1b]8;;\x07 [bold]x[/] <script>alert(1)</script> "
+FIRST_BODY = {  # where the first comment's text begins, on each page
+    "blogger-classic": '<dd class="comment-body"><p>',
+    "wordpress-html5": '<div class="comment-content"><p>',
+    "hn-item": '<div class="commtext c00">',
+    "reddit": '<div data-testid="comment"><p>',
+    "phpbb": '<div class="content">',
+    "vbulletin": '<div id="post_message_9001">',
+    "mybb": '<div class="post_body scaleimages" id="pid_301">',
+    "substack": '<div class="comment-body"><p>',
+    "movabletype": '<div class="comments-body">\n<p>',
+}
+
+
+@pytest.mark.parametrize("name", sorted(URLS))
+def test_control_characters_and_markup_in_a_comment_stay_inert(name):
+    raw = (PAGES / f"{name}.html").read_text("utf-8")
+    marker = FIRST_BODY[name]
+    at = raw.index(marker) + len(marker)
+    t = threadkeep.extract((raw[:at] + HOSTILE + raw[at:]).encode("utf-8"), URLS[name])
+    assert t.to_dict()["stats"] == thread(name).to_dict()["stats"]
+    first = next(iter(walk(t.comments)))
+    assert "red" in first.text and "\x1b" not in first.text and "\x01" not in first.text
+    assert "<script" not in (first.html or "")
+    assert validation_errors(t.to_dict()) == []
+    assert_markdown_inert(to_markdown(t))
+    assert_tree_inert(t)
