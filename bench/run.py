@@ -27,7 +27,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("THREADKEEP_CORPUS") or REPO.parent / "shared") / "corpus"  # as tests/corpus.py
 OUT = BENCH / "out"
 SYNC_BENCH = BENCH / "sync_bench.py"
 THREADKEEP = Path(sys.executable).with_name("threadkeep")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import random
 import re
 import sys
@@ -29,7 +30,7 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("THREADKEEP_CORPUS") or REPO.parent / "shared") / "corpus"  # as tests/corpus.py
 BLOGGER_PAGE = "blogger-threaded/johnhcochrane.blogspot.com_2020-12_free-market-vaccines.html"
 BLOGGER_URL = "https://johnhcochrane.blogspot.com/2020/12/free-market-vaccines.html"
 WORDPRESS_PAGE = "wordpress/killsixbilliondemons.com_king-of-swords-10-141.html"

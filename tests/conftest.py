@@ -1,4 +1,5 @@
-"""Shared fixtures: `server` (a real HTTP server on 127.0.0.1) and `make_server` (more of them)."""
+"""Shared fixtures: `server` (a real HTTP server on 127.0.0.1) and `make_server` (more of them);
+the `corpus` mark (tests that read the real-page corpus, see tests/corpus.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+import corpus
 from server import TestServer
 
 
@@ -34,3 +36,23 @@ def make_server() -> Iterator[Callable[..., TestServer]]:
     finally:
         for srv in servers:
             srv.close()
+
+
+# ------------------------------------------------------------------ the real-page corpus (tests/corpus.py)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"corpus: reads the real-page corpus; skipped without it ({corpus.REASON})")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without the corpus, skip what needs it with one reason; under CI, stop the run instead."""
+    if corpus.PRESENT:
+        return
+    needing = [item for item in items if item.get_closest_marker("corpus")]
+    if needing and corpus.missing_is_error():
+        raise pytest.UsageError(f"{corpus.error_message()} ({len(needing)} tests need it)")
+    skip = pytest.mark.skip(reason=corpus.REASON)
+    for item in needing:
+        # first, so this reason wins over pytest's own "got empty parameter set"
+        item.add_marker(skip, append=False)

@@ -26,6 +26,7 @@ from lxml import html as lxml_html
 import threadkeep
 from archive_dicts import walk_dicts
 from corpus import CORPUS, SEED_PAGE, SEED_URL, manifest
+from corpus import require as require_corpus
 from threadkeep.merge import stamp_new
 from threadkeep.store import save_archive
 
@@ -56,6 +57,7 @@ def require(ok: bool, why: str) -> None:
 
 def make_archives(directory: Path) -> dict[str, Path]:
     """Archive every corpus page and the seed into directory; {stem: archive path}."""
+    require_corpus()
     directory.mkdir(parents=True, exist_ok=True)
     made: dict[str, Path] = {}
     pages = [(CORPUS / row["file"], None) for row in manifest()] + [(SEED_PAGE, SEED_URL)]
@@ -118,6 +120,7 @@ def seed_mentions(word: str) -> int:
 
 def deepest_corpus_page() -> Path:
     """The HTML page of the corpus whose MANIFEST row says it nests deepest."""
+    require_corpus()
     rows = [r for r in manifest() if r["file"].endswith(".html") and r["max_depth"].isdigit()]
     return CORPUS / max(rows, key=lambda r: int(r["max_depth"]))["file"]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -12,6 +11,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 import threadkeep
+from corpus import CORPUS, SEED_PAGE, SEED_URL, needs_corpus, pages
 from threadkeep.abstract import AbstractMatch, find_abstract
 from threadkeep.abstract.citation import parse_citation
 from threadkeep.abstract.identifiers import clean_doi, find_identifiers
@@ -19,13 +19,10 @@ from threadkeep.abstract.labels import normal_label
 from threadkeep.html.encoding import decode
 from threadkeep.html.sanitize import element_text
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = SHARED / "seed" / "multiple-sclerosis-research.blogspot.com_2016-09_researchspeak-interferon-vs-alemtuzumab.html"
-SEED_URL = "https://multiple-sclerosis-research.blogspot.com/2016/09/researchspeak-interferon-vs-alemtuzumab.html"
-CORPUS = SHARED / "corpus"
-CORPUS_PAGES = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".html", ".htm")) if CORPUS.is_dir() else []
+SEED = SEED_PAGE  # fixtures/seed-thread.html, always there
+CORPUS_PAGES = [p for p in pages("**/*") if p.suffix in (".html", ".htm")]
 
-needs_seed = pytest.mark.skipif(not SEED.is_file(), reason="shared/seed is not beside the checkout")
+needs_seed = pytest.mark.skipif(not SEED.is_file(), reason="fixtures/seed-thread.html is missing")
 
 
 def fragment(markup: str):
@@ -530,7 +527,7 @@ def test_the_callers_copy_is_what_changes():
 # ---------------------------------------------------------------------------------------- the real corpus
 
 
-@pytest.mark.skipif(not CORPUS_PAGES, reason="shared/corpus is not beside the checkout")
+@needs_corpus
 @pytest.mark.parametrize("path", CORPUS_PAGES, ids=lambda p: p.name)
 def test_corpus_pages_have_no_abstract(path):
     root = lxml_html.document_fromstring(decode(path.read_bytes()))
@@ -542,7 +539,7 @@ def test_corpus_pages_have_no_abstract(path):
         assert etree.tostring(body) == before
 
 
-@pytest.mark.skipif(not (CORPUS / "blogger-feed").is_dir(), reason="shared/corpus is not beside the checkout")
+@needs_corpus
 def test_corpus_feed_entries_have_no_abstract():
     atom = "{http://www.w3.org/2005/Atom}"
     for path in (CORPUS / "blogger-feed").glob("*.xml"):

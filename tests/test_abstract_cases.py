@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
 
 import pytest
 
 import threadkeep
+from corpus import SHARED, needs_corpus
 from threadkeep.abstract.labels import lookup, table
 from threadkeep.model import Thread
 from threadkeep.store import check_archive
 
-ABSTRACTS = Path(__file__).resolve().parents[2] / "shared" / "abstracts"
+ABSTRACTS = SHARED / "abstracts"
 CASES = sorted(p.stem for p in (ABSTRACTS / "expected").glob("*.json")) if ABSTRACTS.is_dir() else []
 
-needs_cases = pytest.mark.skipif(not CASES, reason="shared/abstracts is not beside the checkout")
+needs_cases = needs_corpus
 
 
 def squash(text: str | None) -> str:

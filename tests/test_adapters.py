@@ -10,13 +10,13 @@ from __future__ import annotations
 import html
 import json
 import re
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
+from corpus import CORPUS, needs_corpus
 from server import Request, Resp
 from threadkeep.errors import ExtractError, FetchError
 from threadkeep.model import Thread
@@ -28,7 +28,6 @@ from threadkeep.sites.hn import thread_from_hn_item
 from threadkeep.sites.reddit import thread_from_reddit_listing
 from threadkeep.tree import MAX_DEPTH
 
-CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 DISCOURSE_TOPIC = CORPUS / "other" / "try.discourse.org_topic57.json"
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)$")
 
@@ -415,6 +414,7 @@ def load_corpus_topic() -> dict[str, Any]:
     return json.loads(DISCOURSE_TOPIC.read_text(encoding="utf-8"))
 
 
+@needs_corpus
 def test_discourse_corpus_topic_offline() -> None:
     """MANIFEST: 4 posts (approx lower bound), max depth 2, one post has reply_to_post_number.
 
@@ -669,6 +669,7 @@ def test_disqus_cursor_loop_stops(server, get_json) -> None:
 # ---------------------------------------------------------------------- the same archive
 
 
+@needs_corpus
 def test_archives_validate_against_schema(server, get_json) -> None:
     """Every adapter's thread is a valid archive."""
     from threadkeep.store import validation_errors

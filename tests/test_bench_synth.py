@@ -11,14 +11,12 @@ import sys
 
 import pytest
 
-from corpus import CORPUS, REPO
+from corpus import REPO, needs_corpus
 
 sys.path.insert(0, str(REPO / "bench"))
 synth = pytest.importorskip("synth")
 
 import threadkeep  # noqa: E402
-
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not beside the checkout")
 
 
 def test_shape_is_exact_and_bounded():
@@ -33,6 +31,7 @@ def test_shape_is_exact_and_bounded():
 
 
 @pytest.mark.parametrize("platform", synth.PLATFORMS)
+@needs_corpus
 def test_thousand_comment_thread_counts_exactly(platform):
     page, url, expected = synth.build(platform, 1000)
     thread = threadkeep.extract(page, url)
@@ -46,5 +45,6 @@ def test_thousand_comment_thread_counts_exactly(platform):
 
 
 @pytest.mark.parametrize("platform", synth.PLATFORMS)
+@needs_corpus
 def test_build_is_deterministic(platform):
     assert synth.build(platform, 50)[0] == synth.build(platform, 50)[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import threadkeep
-from corpus import CORPUS, SEED_PAGE, SEED_URL, rows
+from corpus import CORPUS, SEED_PAGE, SEED_URL, needs_corpus, rows
 from threadkeep.html.page import Page
 from threadkeep.sites import recognise
 from threadkeep.tree import walk
@@ -69,6 +69,7 @@ NEGATIVE_BLOGGER = [r for r in rows("none") if "blogspot" in r["file"] or "blogg
 
 
 @pytest.mark.parametrize("row", BLOGGER_ROWS, ids=lambda r: r["file"].split("/")[-1][:40])
+@needs_corpus
 def test_corpus_blogger_page(row):
     page = CORPUS / row["file"]
     thread = threadkeep.extract(page.read_bytes())
@@ -84,12 +85,14 @@ def test_corpus_blogger_page(row):
 
 
 @pytest.mark.parametrize("row", NEGATIVE_BLOGGER, ids=lambda r: r["file"].split("/")[-1][:40])
+@needs_corpus
 def test_negative_blogger_pages_yield_no_comments(row):
     thread = threadkeep.extract((CORPUS / row["file"]).read_bytes())
     assert thread.comments == []
     assert thread.article.title
 
 
+@needs_corpus
 def test_disqus_page_says_where_comments_live():
     thread = threadkeep.extract((CORPUS / "other/NEGATIVE_infoproc.blogspot.com_2022-05_postol.html").read_bytes())
     assert thread.comments == []
@@ -97,6 +100,7 @@ def test_disqus_page_says_where_comments_live():
     assert thread.external_comments.service == "disqus" and not thread.external_comments.archived
 
 
+@needs_corpus
 def test_recognised_by_content_on_a_custom_domain():
     page = Page(
         (CORPUS / "blogger-threaded/luxuryhaven.co_2019-05_hyatt.html").read_text("utf-8"),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from corpus import CORPUS, SEED_FEED, SEED_PAGE, SEED_URL, require
 from threadkeep.errors import ExtractError
 from threadkeep.html.page import Page
 from threadkeep.model import Comment
@@ -23,13 +23,7 @@ from threadkeep.sites.blogger.feed import (
 )
 from threadkeep.tree import number_comments, walk
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SEED_FEED = SHARED / "seed" / "multiple-sclerosis-research.blogspot.com_feeds_comments.json"
-SEED_PAGE = (
-    SHARED / "seed" / ("multiple-sclerosis-research.blogspot.com_2016-09_researchspeak-interferon-vs-alemtuzumab.html")
-)
-SEED_URL = "https://multiple-sclerosis-research.blogspot.com/2016/09/researchspeak-interferon-vs-alemtuzumab.html"
-EXPORT = SHARED / "corpus" / "blogger-feed" / "200ok-weblog-test.blogspot.com_blogger-export.xml"
+EXPORT = CORPUS / "blogger-feed" / "200ok-weblog-test.blogspot.com_blogger-export.xml"
 
 POST_ID = "5381529086432390017"
 Q_ID = "7808713298211968091"  # comment 2, the one with four replies
@@ -47,8 +41,7 @@ EXPECTED = [  # number, id, parent id, published (the showComment instant)
 
 @pytest.fixture(scope="module")
 def seed_json() -> dict:
-    if not SEED_FEED.exists():
-        pytest.skip(f"shared seed not found: {SEED_FEED}")
+    require()
     return json.loads(SEED_FEED.read_text(encoding="utf-8"))
 
 
@@ -409,8 +402,6 @@ def test_merge_prefers_the_page_nesting():
 def test_merge_with_the_real_page_extraction(seed_json):
     from threadkeep.sites.blogger import BloggerSite as BloggerExtractor
 
-    if not SEED_PAGE.exists():
-        pytest.skip(f"shared seed not found: {SEED_PAGE}")
     extraction = BloggerExtractor().extract(Page(SEED_PAGE.read_text(encoding="utf-8"), SEED_URL))
     assert extraction.post_id == POST_ID
     page_comments = extraction.comments
@@ -429,8 +420,7 @@ def test_merge_with_the_real_page_extraction(seed_json):
 
 @pytest.fixture(scope="module")
 def export_threads():
-    if not EXPORT.exists():
-        pytest.skip(f"shared corpus not found: {EXPORT}")
+    require()
     return parse_atom_export(EXPORT.read_bytes())
 
 

@@ -12,7 +12,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive_dicts import walk_dicts
-from corpus import SEED_FEED, SEED_PAGE
+from corpus import SEED_FEED, SEED_PAGE, require
 from server import Resp
 from threadkeep.pipeline import FetchOptions, archive_url
 from threadkeep.tree import walk
@@ -35,6 +35,7 @@ def truncated_page() -> str:
 
 def feed_pages(per_page: int):
     """A handler serving the seed feed the way Blogger pages it, capped at per_page entries."""
+    require()
     feed = json.loads(SEED_FEED.read_text("utf-8"))
     entries = feed["feed"]["entry"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus import CORPUS, rows
+from corpus import CORPUS, needs_corpus, rows
 from threadkeep.comment_ids import CommentIds
 from threadkeep.dates import find_date
 from threadkeep.finder import find_comments
@@ -63,6 +63,7 @@ def max_depth_in_notes(notes: str) -> int | None:
 
 
 @pytest.mark.parametrize("row", OTHER, ids=lambda r: r["file"])
+@needs_corpus
 def test_other_pages_yield_at_least_the_manifest_count(row):
     page = load(row["file"])
     extraction, thread = extract(page)
@@ -84,6 +85,7 @@ def test_other_pages_yield_at_least_the_manifest_count(row):
 
 
 @pytest.mark.parametrize("row", OTHER, ids=lambda r: r["file"])
+@needs_corpus
 def test_ids_are_stable(row):
     first = [c.id for c in walk(GENERIC.extract(load(row["file"])).comments)]
     second = [c.id for c in walk(GENERIC.extract(load(row["file"])).comments)]
@@ -91,6 +93,7 @@ def test_ids_are_stable(row):
 
 
 @pytest.mark.parametrize("row", NEGATIVE, ids=lambda r: r["file"])
+@needs_corpus
 def test_negative_pages_have_no_comments(row):
     _, thread = extract(load(row["file"]))
     assert thread.comments == []
@@ -98,6 +101,7 @@ def test_negative_pages_have_no_comments(row):
     assert thread.article.text
 
 
+@needs_corpus
 def test_disqus_page_says_where_its_comments_are():
     extraction, thread = extract(load("other/NEGATIVE_infoproc.blogspot.com_2022-05_postol.html"))
     ext = thread.external_comments
@@ -107,6 +111,7 @@ def test_disqus_page_says_where_its_comments_are():
     assert extraction.comments == []
 
 
+@needs_corpus
 def test_hacker_news_nesting_follows_the_indent():
     extraction, thread = extract(load("other/news.ycombinator.com_item_1690120617595.html"))
     first = thread.comments[0]
@@ -123,6 +128,7 @@ def test_hacker_news_nesting_follows_the_indent():
     assert extraction.post_id == "36817231"
 
 
+@needs_corpus
 def test_reddit_levels_nest_and_hidden_replies_are_counted():
     extraction, thread = extract(load("other/reddit.com_showerthoughts_vanilla_1551705199548.html"))
     top = thread.comments[0]
@@ -134,6 +140,7 @@ def test_reddit_levels_nest_and_hidden_replies_are_counted():
     assert thread.article.title.startswith("Vanilla becoming the default flavour")
 
 
+@needs_corpus
 def test_reddit_deleted_comments_keep_their_place():
     _, thread = extract(load("other/reddit.com_showerthoughts_vanilla.html"))
     comments = list(walk(thread.comments))
@@ -150,6 +157,7 @@ def test_reddit_deleted_comments_keep_their_place():
         ("other/foren.myoos.de_freie-software.html", "r23", "Was ist Freie Software"),
     ],
 )
+@needs_corpus
 def test_forum_opening_post_is_the_article_and_comment_one(name, first_author, body_start):
     _, thread = extract(load(name))
     opening = thread.comments[0]
@@ -163,6 +171,7 @@ def test_forum_opening_post_is_the_article_and_comment_one(name, first_author, b
     assert opening.id.isdigit(), "the forum's post id"
 
 
+@needs_corpus
 def test_vbulletin_paging_marks_the_thread_incomplete():
     extraction, thread = extract(load("other/forums.adoption.com_siblings-thread.html"))
     assert extraction.complete is False
@@ -171,6 +180,7 @@ def test_vbulletin_paging_marks_the_thread_incomplete():
     assert thread.comments[0].published == "2005-11-04T20:23:00"
 
 
+@needs_corpus
 def test_mybb_dates_read_yesterday_from_the_title():
     _, thread = extract(load("other/pilzforum.at_pilz-im-mai.html"))
     dates = [c.published for c in thread.comments]
@@ -178,6 +188,7 @@ def test_mybb_dates_read_yesterday_from_the_title():
     assert dates == ["2020-04-26T17:35:00", "2020-04-26T19:13:00", "2020-04-27T06:58:00"]
 
 
+@needs_corpus
 def test_substack_preview_comments():
     extraction, thread = extract(load("other/garymarcus.substack.com_nonsense-on-stilts.html"))
     assert [c.author.name for c in thread.comments] == ["God Bennett", "Saty Chary"]
@@ -187,6 +198,7 @@ def test_substack_preview_comments():
     assert "LaMDA" in thread.article.text
 
 
+@needs_corpus
 def test_movable_type_comments_have_author_date_and_hash_ids():
     _, thread = extract(load("other/ouseful.info_movabletype_013937.html"))
     first = thread.comments[0]
@@ -202,6 +214,7 @@ def test_movable_type_comments_have_author_date_and_hash_ids():
 
 
 @pytest.mark.parametrize("row", BLOGS, ids=lambda r: r["file"])
+@needs_corpus
 def test_blog_pages_do_not_crash_and_never_overcount(row):
     """Blogger and WordPress pages belong to their own extractors; through the generic one they
     must still work, and whatever the finder reports must not exceed the true thread."""
@@ -223,6 +236,7 @@ def test_blog_pages_do_not_crash_and_never_overcount(row):
         ("wordpress/zulang.wordpress.com_2015-12_genitalverstuemmelung.html", (6, 2, 4)),
     ],
 )
+@needs_corpus
 def test_finder_recovers_unknown_themes_exactly(name, expected):
     """The finder knows nothing of Blogger or WordPress, yet finds these threads whole."""
     _, thread = extract(load(name))
@@ -230,6 +244,7 @@ def test_finder_recovers_unknown_themes_exactly(name, expected):
     assert (stats["comments"], stats["top_level"], stats["max_depth"]) == expected
 
 
+@needs_corpus
 def test_finder_keeps_comment_text_apart_from_its_header():
     _, thread = extract(load("blogger-threaded/johnhcochrane.blogspot.com_2020-12_free-market-vaccines.html"))
     first = thread.comments[0]

@@ -23,7 +23,7 @@ from lxml import html as lxml_html
 from rich.console import Console
 
 import threadkeep
-from corpus import SEED_PAGE, SEED_URL
+from corpus import SEED_PAGE, SEED_URL, needs_corpus
 from threadkeep.export.json import to_json
 from threadkeep.export.markdown import escape, escape_line, link, to_markdown
 from threadkeep.export.tree import to_tree
@@ -619,6 +619,7 @@ def test_latin1_label_means_windows_1252():
     ],
     ids=["wordpress-noise", "wordpress-empty", "movabletype"],
 )
+@needs_corpus
 def test_control_characters_in_a_comment_do_not_break_extraction(page, marker):
     from corpus import CORPUS
 

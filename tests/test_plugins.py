@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from corpus import REPO, SHARED
+from corpus import REPO, SHARED, needs_corpus
 from threadkeep import sites
 from threadkeep.errors import InputError
 from threadkeep.inputs import archive_file
@@ -40,6 +40,7 @@ def plugin_dir(tmp_path, monkeypatch):
     sites.reset()
 
 
+@needs_corpus
 def test_the_documented_plugin_archives_the_page_as_the_gold_says(plugin_dir):
     gold = json.loads(BBC_GOLD.read_text("utf-8"))["comments"]
     registry = sites.registry()
@@ -58,11 +59,13 @@ def test_the_documented_plugin_archives_the_page_as_the_gold_says(plugin_dir):
     assert [c.number for c in comments] == ["1", "2", "3", "4", "5"]
 
 
+@needs_corpus
 def test_the_plugin_does_not_claim_other_pages(plugin_dir):
     other = SHARED / "corpus" / "wordpress" / "lemire.me_2019-08_json-parsing-simdjson.html"
     assert archive_file(str(other)).source.platform == "wordpress"
 
 
+@needs_corpus
 def test_threadkeep_sites_lists_the_plugin_first_with_its_file(plugin_dir):
     env = {**os.environ, "THREADKEEP_SITES": str(plugin_dir)}
     out = subprocess.run([sys.executable, "-m", "threadkeep", "sites"], capture_output=True, text=True, env=env)
@@ -73,6 +76,7 @@ def test_threadkeep_sites_lists_the_plugin_first_with_its_file(plugin_dir):
     assert lines[-1].split()[1] == "generic"
 
 
+@needs_corpus
 def test_sites_option_names_a_plugin_directory(tmp_path):
     (tmp_path / "bbc_dna.py").write_text(doc_plugin(), "utf-8")
     env = {k: v for k, v in os.environ.items() if k != "THREADKEEP_SITES"}
@@ -86,6 +90,7 @@ def test_sites_option_names_a_plugin_directory(tmp_path):
     assert json.loads(out.stdout)["source"]["platform"] == "bbc-dna"
 
 
+@needs_corpus
 def test_an_entry_point_plugin_is_loaded(tmp_path, monkeypatch):
     """An installed package's entry point in the group threadkeep.sites (a real dist-info on sys.path)."""
     (tmp_path / "tk_example_sites.py").write_text(doc_plugin(), "utf-8")
@@ -103,6 +108,7 @@ def test_an_entry_point_plugin_is_loaded(tmp_path, monkeypatch):
         sites.reset()
 
 
+@needs_corpus
 def test_a_broken_plugin_is_one_line_naming_its_file(tmp_path, monkeypatch):
     (tmp_path / "broken.py").write_text("import no_such_module_anywhere\n", "utf-8")
     monkeypatch.setenv("THREADKEEP_SITES", str(tmp_path))

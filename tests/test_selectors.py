@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from lxml.cssselect import CSSSelector
 
-from corpus import CORPUS, manifest
+from corpus import CORPUS, manifest, needs_corpus
 from threadkeep.html.page import Page
 from threadkeep.html.selectors import Selector, index_matches
 from threadkeep.sites.wordpress import markup
@@ -28,6 +28,7 @@ def test_there_are_selectors_to_check():
     assert len(SELECTORS) > 30
 
 
+@needs_corpus
 @pytest.mark.parametrize("name", PAGES)
 def test_engine_matches_cssselect_on_every_element(name):
     root = Page.from_bytes((CORPUS / name).read_bytes()).tree

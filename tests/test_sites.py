@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus import SHARED
+from corpus import SHARED, needs_corpus
 from threadkeep.html.page import Page
 from threadkeep.inputs import archive_file
 from threadkeep.sites import registry
@@ -26,6 +26,7 @@ def test_every_built_in_site_but_disqus_has_cases():
     assert without == ["disqus"]  # Disqus threads are never in a page: its tests use the API server
 
 
+@needs_corpus
 @pytest.mark.parametrize("item", CASES, ids=[_id(i) for i in CASES])
 def test_case(item):
     site, case = item
@@ -49,6 +50,7 @@ def test_case(item):
                 assert getattr(c, key) == want, key
 
 
+@needs_corpus
 @pytest.mark.parametrize("item", [i for i in CASES if i[1].page.endswith((".html", ".htm"))], ids=_id)
 def test_case_is_claimed_by_its_own_site_only(item):
     site, case = item

@@ -6,14 +6,13 @@ expected shapes are those of MANIFEST.tsv (count_basis markup).
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import threadkeep as tx
+from corpus import CORPUS, needs_corpus, require
+from corpus import manifest as _manifest
 from threadkeep.dates import displayed_date
 from threadkeep.html.encoding import decode
 from threadkeep.html.page import Page
@@ -23,17 +22,6 @@ from threadkeep.sites.wordpress import merge_comments
 from threadkeep.sites.wordpress.nodes import find_comment_nodes
 from threadkeep.sites.wordpress.paging import comment_page_urls, comments_from_rest, has_comment_paging, rest_api_url
 from threadkeep.tree import MAX_DEPTH, number_comments, walk
-
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-pytestmark = pytest.mark.skipif(not (CORPUS / "MANIFEST.tsv").exists(), reason="shared corpus not beside the checkout")
-
-
-def _manifest() -> list[dict[str, str]]:
-    if not (CORPUS / "MANIFEST.tsv").exists():
-        return []
-    with (CORPUS / "MANIFEST.tsv").open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh, delimiter="\t"))
-
 
 WP_ROWS = [r for r in _manifest() if r["platform"] == "wordpress"]
 WP_IDS = [r["file"].split("/")[-1][:40] for r in WP_ROWS]
@@ -55,6 +43,7 @@ def _thread(rel: str, url: str | None = None):
 # ----------------------------------------------------------------------------- the corpus
 
 
+@needs_corpus
 def test_the_corpus_has_the_wordpress_pages():
     files = {r["file"] for r in WP_ROWS}
     assert len(files) == 13
@@ -62,6 +51,7 @@ def test_the_corpus_has_the_wordpress_pages():
 
 
 @pytest.mark.parametrize("row", WP_ROWS, ids=WP_IDS)
+@needs_corpus
 def test_thread_shape_matches_manifest(row):
     thread = _thread(row["file"])
     assert thread.source.platform == "wordpress"
@@ -83,6 +73,7 @@ def test_thread_shape_matches_manifest(row):
             assert reply.parent_id == c.id and reply.depth == c.depth + 1
 
 
+@needs_corpus
 def test_wordpress_pages_are_claimed_by_wordpress_only():
     from threadkeep.sites.blogger import BloggerSite as BloggerExtractor
 
@@ -93,10 +84,12 @@ def test_wordpress_pages_are_claimed_by_wordpress_only():
 
 
 @pytest.mark.parametrize("rel", NOT_WP, ids=[f.split("/")[-1][:40] for f in NOT_WP])
+@needs_corpus
 def test_other_platforms_are_not_wordpress(rel):
     assert not WordPressExtractor().matches(_page(rel))
 
 
+@needs_corpus
 def test_html5_markup_killsixbilliondemons():
     thread = _thread("wordpress/killsixbilliondemons.com_king-of-swords-10-141.html")
     first = thread.comments[0]
@@ -112,6 +105,7 @@ def test_html5_markup_killsixbilliondemons():
     assert thread.article.author.name == "Abbadon"
 
 
+@needs_corpus
 def test_html5_markup_lemire_author_replies_and_dates():
     thread = _thread("wordpress/lemire.me_2019-08_json-parsing-simdjson.html")
     a = thread.article
@@ -132,6 +126,7 @@ def test_html5_markup_lemire_author_replies_and_dates():
     assert thread.stats()["comments"] == 5
 
 
+@needs_corpus
 def test_old_walker_markup_and_is_post_author_by_class():
     thread = _thread("wordpress/thechrisellefactor.com_2016-01_productive-apps.html")
     first = thread.comments[0]
@@ -143,6 +138,7 @@ def test_old_walker_markup_and_is_post_author_by_class():
     assert len(replies_by_author) == 21
 
 
+@needs_corpus
 def test_pingbacks_are_kept_and_typed():
     thread = _thread("wordpress/gormulus.wordpress.com_2012-12_durfen.html")
     pings = [c for c in walk(thread.comments) if c.kind == "pingback"]
@@ -161,6 +157,7 @@ def test_pingbacks_are_kept_and_typed():
     assert ben.author.name == "Ben" and ben.published == "2018-06-19T15:28:00"  # German displayed date
 
 
+@needs_corpus
 def test_custom_callback_markup_li_comment_ids():
     thread = _thread("wordpress/businessjargons.com_leadership-styles.html")
     first = thread.comments[0]
@@ -169,6 +166,7 @@ def test_custom_callback_markup_li_comment_ids():
     assert first.published == "2017-02-23T12:33:18+05:30"
 
 
+@needs_corpus
 def test_pewresearch_byline_and_time_links_left_out_of_text():
     thread = _thread("wordpress/pewresearch.org_2014-11_fact-tank-mexico.html")
     first = thread.comments[0]
@@ -178,6 +176,7 @@ def test_pewresearch_byline_and_time_links_left_out_of_text():
     assert "weeks ago" not in first.text
 
 
+@needs_corpus
 def test_chinese_displayed_dates_and_post_id():
     page = _page("wordpress/geekonomics10000.com_988_weigang-wan.html")
     extraction = WordPressExtractor().extract(page)
@@ -194,6 +193,7 @@ def test_chinese_displayed_dates_and_post_id():
         ("dragnet/R55_blogohblog.com_breathtaking-movies.html", "1809"),
     ],
 )
+@needs_corpus
 def test_post_id(rel, post_id):
     extraction = WordPressExtractor().extract(_page(rel))
     assert extraction.post_id == post_id
@@ -201,12 +201,14 @@ def test_post_id(rel, post_id):
     assert extraction.platform == "wordpress"
 
 
+@needs_corpus
 def test_labels_from_the_post_only():
     thread = _thread("wordpress/gormulus.wordpress.com_2012-12_durfen.html")
     assert thread.article.labels == ["Inland", "Politik", "Rant", "Antisemitismus", "Piraten"]
     assert thread.article.author.name == "Mathias"
 
 
+@needs_corpus
 def test_widget_links_to_other_posts_comment_pages_are_not_paging():
     page = _page(
         "wordpress/zulang.wordpress.com_2015-12_genitalverstuemmelung.html",
@@ -247,7 +249,9 @@ def _content_reads(page: Page):
             yield _read_in_place(el), content(_content_box(node, None, el, _noise_in(el, None), drop_empty=True))
 
 
-@pytest.mark.parametrize("rel", [r["file"] for r in WP_ROWS] + [None], ids=[*WP_IDS, "noisy"])
+@pytest.mark.parametrize(
+    "rel", [pytest.param(r["file"], marks=needs_corpus) for r in WP_ROWS] + [None], ids=[*WP_IDS, "noisy"]
+)
 def test_content_read_in_place_is_the_copy_without_noise(rel):
     """The in-place read of a content element whose noise is among its children answers exactly
     what the copy without the noise answers; the other shapes are left to the copy."""
@@ -431,6 +435,7 @@ def test_rest_api_url_variants():
     assert rest_api_url("https://plain.example/?rest_route=/", 5) == (
         "https://plain.example/?rest_route=%2Fwp%2Fv2%2Fcomments&post=5&per_page=100&page=1&order=asc"
     )
+    require()
     page = _page("wordpress/lemire.me_2019-08_json-parsing-simdjson.html")
     extraction = WordPressExtractor().extract(page)
     assert rest_api_url(page, extraction.post_id) == (
