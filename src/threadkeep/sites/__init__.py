@@ -26,6 +26,7 @@ from threadkeep.sites.hn import HNSite
 from threadkeep.sites.movabletype import MovableTypeSite
 from threadkeep.sites.reddit import RedditSite
 from threadkeep.sites.substack import SubstackSite
+from threadkeep.sites.typepad import TypePadSite
 from threadkeep.sites.wordpress import WordPressSite
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ BUILT_IN: tuple[type[Site], ...] = (
     MyBBSite,
     PhpBBSite,
     SubstackSite,
+    TypePadSite,  # before Movable Type: TypePad is hosted Movable Type, with its templates
     MovableTypeSite,
     DisqusSite,
     DiscourseSite,  # matched by path (/t/SLUG/ID) on any host: after the sites that know their hosts
