@@ -94,8 +94,20 @@ def recognise(page: Page) -> tuple[Site, Extraction]:
     for site in registry():
         found = site.recognise(page)
         if found is not None:
+            if not found.comments:
+                _embedded_list(found, page)
             return site, found
     raise AssertionError("the generic site claims every page")  # pragma: no cover
+
+
+def _embedded_list(found: Extraction, page: Page) -> None:
+    """The comments an embedded service (Disqus) wrote into the page, when the claiming site found none."""
+    for embedder in Site.embedders:
+        comments = embedder.embedded_list(page)
+        if comments:
+            found.comments = comments
+            found.external_comments = found.external_comments or embedder.embedded(page)
+            return
 
 
 __all__ = [
