@@ -46,7 +46,8 @@ def test_disqus_fallback_replies_nest_under_their_parent():
     <div id="disqus_thread"><div id="dsq-content"><ul id="dsq-comments">
       <li id="dsq-comment-1"><div class="dsq-comment-header"><cite id="dsq-cite-1">
         <a id="dsq-author-user-1" href="http://ann.example/">Ann</a></cite></div>
-        <div class="dsq-comment-body"><div id="dsq-comment-message-1" class="dsq-comment-message"><p>First.</p></div></div>
+        <div class="dsq-comment-body">
+          <div id="dsq-comment-message-1" class="dsq-comment-message"><p>First.</p></div></div>
         <ul class="children"><li id="dsq-comment-2"><cite id="dsq-cite-2"><span id="dsq-author-user-2">Bob</span></cite>
           <div id="dsq-comment-message-2" class="dsq-comment-message"><p>A reply.</p></div></li></ul>
       </li>

@@ -22,8 +22,8 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from threadkeep.html.page import Page
 from threadkeep.html.authors import clean_author
+from threadkeep.html.page import Page
 from threadkeep.html.text import content, make_author, text_of
 from threadkeep.model import Article, Comment, ExternalComments, Source, Thread
 from threadkeep.sites.api import (
