@@ -20,6 +20,7 @@ from threadkeep.sites.base import Case, Completion, Extraction, Site
 from threadkeep.sites.blogger import BloggerSite
 from threadkeep.sites.discourse import DiscourseSite
 from threadkeep.sites.disqus import DisqusSite
+from threadkeep.sites.drupal import DrupalSite
 from threadkeep.sites.forums import MyBBSite, PhpBBSite, VBulletinSite
 from threadkeep.sites.generic import GenericSite
 from threadkeep.sites.hn import HNSite
@@ -43,6 +44,7 @@ BUILT_IN: tuple[type[Site], ...] = (
     SubstackSite,
     TypePadSite,  # before Movable Type: TypePad is hosted Movable Type, with its templates
     MovableTypeSite,
+    DrupalSite,
     DisqusSite,
     DiscourseSite,  # matched by path (/t/SLUG/ID) on any host: after the sites that know their hosts
 )
