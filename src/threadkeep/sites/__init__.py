@@ -26,6 +26,7 @@ from threadkeep.sites.generic import GenericSite
 from threadkeep.sites.hn import HNSite
 from threadkeep.sites.movabletype import MovableTypeSite
 from threadkeep.sites.reddit import RedditSite
+from threadkeep.sites.slashdot import SlashdotSite
 from threadkeep.sites.substack import SubstackSite
 from threadkeep.sites.typepad import TypePadSite
 from threadkeep.sites.wordpress import WordPressSite
@@ -45,6 +46,7 @@ BUILT_IN: tuple[type[Site], ...] = (
     TypePadSite,  # before Movable Type: TypePad is hosted Movable Type, with its templates
     MovableTypeSite,
     DrupalSite,
+    SlashdotSite,
     DisqusSite,
     DiscourseSite,  # matched by path (/t/SLUG/ID) on any host: after the sites that know their hosts
 )
