@@ -27,6 +27,7 @@ from threadkeep.sites.hn import HNSite
 from threadkeep.sites.movabletype import MovableTypeSite
 from threadkeep.sites.reddit import RedditSite
 from threadkeep.sites.slashdot import SlashdotSite
+from threadkeep.sites.squarespace import SquarespaceSite
 from threadkeep.sites.substack import SubstackSite
 from threadkeep.sites.typepad import TypePadSite
 from threadkeep.sites.wordpress import WordPressSite
@@ -47,6 +48,7 @@ BUILT_IN: tuple[type[Site], ...] = (
     MovableTypeSite,
     DrupalSite,
     SlashdotSite,
+    SquarespaceSite,
     DisqusSite,
     DiscourseSite,  # matched by path (/t/SLUG/ID) on any host: after the sites that know their hosts
 )

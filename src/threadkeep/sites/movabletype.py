@@ -226,7 +226,8 @@ class MovableTypeSite(Site):
     def recognise(self, page: Page) -> Extraction | None:
         generator = (page.meta("generator") or "").lower()
         is_mt = "movable type" in generator or "movabletype" in generator
-        classic = page.first_with_class("comments-body", "div") is not None and _classic(page)
+        classic = "comments-body" in page.html and page.first_with_class("comments-body", "div") is not None
+        classic = _classic(page) if classic else []
         if not classic and not is_mt:
             return None
         if not classic and is_typepad(page):
