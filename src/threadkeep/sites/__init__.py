@@ -29,6 +29,7 @@ from threadkeep.sites.reddit import RedditSite
 from threadkeep.sites.slashdot import SlashdotSite
 from threadkeep.sites.squarespace import SquarespaceSite
 from threadkeep.sites.substack import SubstackSite
+from threadkeep.sites.twitpic import TwitpicSite
 from threadkeep.sites.typepad import TypePadSite
 from threadkeep.sites.wordpress import WordPressSite
 
@@ -49,6 +50,7 @@ BUILT_IN: tuple[type[Site], ...] = (
     DrupalSite,
     SlashdotSite,
     SquarespaceSite,
+    TwitpicSite,
     DisqusSite,
     DiscourseSite,  # matched by path (/t/SLUG/ID) on any host: after the sites that know their hosts
 )
