@@ -367,7 +367,7 @@ class BloggerPage:
                     return False
             elif tag == "div":
                 cls = (el.get("class") or "").split()
-                if "loadmore" in cls and "hidden" not in cls:
+                if "loadmore" in cls and "hidden" not in cls and "loaded" not in cls:  # "loaded": all shown
                     return False
             elif headings < 3:
                 headings += 1
