@@ -17,6 +17,7 @@ hidden comment-preview template (inside `.hiddenBox` / `#comment-preview`) is sk
 
 from __future__ import annotations
 
+import copy
 import re
 
 from lxml import html as lxml_html
@@ -100,7 +101,7 @@ def footer_comments(page: Page) -> list[Comment]:
         if found is None:
             continue
         body, own = found
-        html, text = content(body)
+        html, text = content(without_number(body, len(comments) + 1))
         name, url, rest = posted_by(page, footer)
         permalink = next(
             (a.get("href") for a in footer.iter("a") if re.search(r"#c|[?&]cid=|#comment-", a.get("href") or "")),
@@ -135,8 +136,6 @@ def posted_by(page: Page, footer) -> tuple[str | None, str | None, str]:
         name = text_of(el)
         if name and not DATE_RE.search(name):
             href = el.get("href") if el.tag == "a" else None
-            if href and href.startswith("mailto:"):
-                href = None
             rest = line.split(name, 1)[1] if name in line else line
             return clean_author(name), page.absolute(href), rest
     stripped = _POSTED_BY.sub("", line)
@@ -160,6 +159,20 @@ def mt_article(page: Page, *, strip_posted: bool) -> tuple[Article, object]:
     return article, body
 
 
+def without_number(body, number: int):
+    """The body without the comment's number the template writes before its text (Movable
+    Type's `<b><$MTCommentOrderNumber$>.</b>`), when it is this comment's place in the list."""
+    lead = next((c for c in body.iterchildren() if isinstance(c.tag, str)), None)
+    if lead is None or lead.tag not in ("b", "strong", "span") or (body.text or "").strip():
+        return body
+    if text_of(lead).rstrip(".:)") != str(number) or len(lead):
+        return body
+    body = copy.deepcopy(body)
+    first = next(c for c in body.iterchildren() if isinstance(c.tag, str))
+    first.drop_tree()
+    return body
+
+
 def _classic(page: Page) -> list[Comment]:
     ids = CommentIds()
     flat: list[Comment] = []
@@ -169,7 +182,7 @@ def _classic(page: Page) -> list[Comment]:
             continue
         name, url, rest = posted_by(page, footer)
         published = footer_date(page, rest)
-        html, text = content(without(el, ".comments-post"))
+        html, text = content(without_number(without(el, ".comments-post"), len(flat) + 1))
         anchor = el.getprevious()
         own = anchor.get("name") if anchor is not None and anchor.tag == "a" else None
         cid = ids.make(own, name, published, text)
