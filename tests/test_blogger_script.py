@@ -45,3 +45,28 @@ def test_rendered_list_when_the_script_is_gone():
     assert shape(thread) == [(g["author"], g["parent"]) for g in GOLD["comments"]]
     texts = [c.text for c in thread.all_comments()]
     assert all(" ".join(t.split()).startswith(g["text_start"]) for t, g in zip(texts, GOLD["comments"], strict=True))
+
+
+def test_classic_template_variants():
+    # Blogger's classic templates: li#cID with div.comment-body and a p or div "comment-data" line
+    html = """<html><body><div class="post"><h3 class="post-title">T</h3>
+    <div class="post-body"><p>Post text here.</p></div></div>
+    <div id="comments"><h4>3 Comments:</h4><ul>
+      <li id="c110538495541583581"><div class="comment-body"><p>One.</p></div>
+        <p class="comment-data">By <a href="http://www.blogger.com/profile/1">Ann</a>, at
+          <a href="#c110538495541583581" title="comment permalink">12:22 PM</a></p></li>
+      <li id="c110538495541583582"><div class="comment-body"><p>Two.</p></div>
+        <div class="comment-data">Posted by Bob at <a href="#c110538495541583582">9:00 AM</a></div></li>
+      <li id="c999"><div class="comment-body"><p>Three.</p></div>
+        <p class="comment-data">By Anonymous, at <a href="#c999">1:00 PM</a></p></li>
+    </ul></div><a href="http://www.blogger.com/">Blogger</a></body></html>"""
+    thread = extract(html)
+    assert thread.source.platform == "blogger"
+    got = [(c.id, c.author.name, c.author.url, c.published, c.text) for c in thread.all_comments()]
+    assert got == [
+        # 1105384955 is 2005-01-10 19:22:35 UTC: 12:22 PM at UTC-7, so the id's instant is taken
+        ("110538495541583581", "Ann", "http://www.blogger.com/profile/1", "2005-01-10T19:22:35Z", "One."),
+        # the same instant's minute is :22, the time shown :00: no time rather than a wrong one
+        ("110538495541583582", "Bob", None, None, "Two."),
+        ("999", "Anonymous", None, None, "Three."),
+    ]

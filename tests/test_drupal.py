@@ -98,3 +98,23 @@ def test_drupal_comment_pages_are_followed(server):
     assert [c.text for c in thread.all_comments()] == ["On page one.", "On page two.", "On page three."]
     only_page = archive_url(server.url("/post"), FetchOptions(min_delay=0, retries=1, comments="page"))
     assert [c.text for c in only_page.all_comments()] == ["On page one."]
+
+
+def test_drupal6_comment_after_its_anchor():
+    html = """<html><body><div class="node"><h2>Post</h2><div class="content"><p>The post text.</p></div></div>
+    <div id="comments">
+      <a id="comment-5"></a>
+      <div class="comment comment-published odd">
+        <h3><a href="/node/1#comment-5" class="active">Subject line</a></h3>
+        <div class="submitted">Submitted by <a href="/user/3" class="username">Gil</a> on Tue, 05/04/2010 - 10:12.</div>
+        <div class="content"><p>Drupal six text.</p></div>
+        <ul class="links"><li class="comment_reply first"><a href="/comment/reply/1/5">reply</a></li></ul>
+      </div>
+      <div class="indented"><a id="comment-6"></a>
+        <div class="comment comment-published even"><div class="submitted">Submitted by Guest on Tue, 05/04/2010.</div>
+        <div class="content"><p>A guest's reply.</p></div></div></div>
+    </div></body></html>"""
+    thread = extract(html)
+    assert thread.source.platform == "drupal"
+    got = [(c.number, c.id, c.author.name, c.text) for c in thread.all_comments()]
+    assert got == [("1", "5", "Gil", "Drupal six text."), ("1.1", "6", "Guest", "A guest's reply.")]

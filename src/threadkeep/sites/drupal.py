@@ -2,8 +2,8 @@
 
 Each comment is an element with the class `comment` that the RDF module marks as a comment
 (`typeof="schema:Comment"` in Drupal 8, `typeof="sioc:Post sioct:Comment"` in Drupal 7) or
-that carries Drupal's own markers (`js-comment`, `about="/comment/ID"`, the `comment-ID` id
-on it or on the anchor before it). Threading is by indentation: the replies to a comment sit
+that carries Drupal's own markers (`js-comment`, `about="/comment/ID"`; in Drupal 6 the
+`a#comment-ID` anchor right before it). Threading is by indentation: the replies to a comment sit
 in a `div.indented` right after it, so a comment's depth is the number of `div.indented`
 around it.
 
@@ -36,6 +36,7 @@ _HIDDEN = {"visually-hidden", "element-invisible", "hidden", "sr-only"}
 _BODY_CLASSES = ("field--name-comment-body", "field-name-comment-body", "comment__content", "content")
 _AUTHOR_CLASSES = ("comment__author", "username", "comment-author", "author")
 _LEAD = re.compile(r"^\s*(?:submitted by|posted by|von|geschrieben von|par|por)\s+", re.IGNORECASE)
+_COMMENT_ID = re.compile(r"^comment-\d+$")
 _SEP = re.compile(r"\s+(?:\||–|—|on|am|le|el)\s+")
 
 
@@ -48,7 +49,11 @@ def _is_comment(el) -> bool:
     if "comment" not in classes and "js-comment" not in classes:
         return False
     kind = el.get("typeof") or ""
-    return "Comment" in kind or (el.get("about") or "").startswith("/comment/") or "js-comment" in classes
+    if "Comment" in kind or (el.get("about") or "").startswith("/comment/") or "js-comment" in classes:
+        return True
+    # Drupal 6: no RDF; the comment's anchor <a id="comment-ID"> right before it
+    previous = el.getprevious()
+    return previous is not None and previous.tag == "a" and _COMMENT_ID.match(previous.get("id") or "") is not None
 
 
 def _visible(el, stop) -> bool:

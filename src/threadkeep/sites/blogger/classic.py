@@ -18,7 +18,10 @@ from threadkeep.html.text import content, make_author, text_of
 from threadkeep.model import Comment
 from threadkeep.timefmt import utc_iso
 
-_BY = re.compile(r"^\s*(?:by|von|par|por|di|door)\s+(.*?),?\s+(?:at|um|à|a las|alle|om)\s*$", re.IGNORECASE | re.DOTALL)
+_BY = re.compile(
+    r"^\s*(?:(?:posted\s+)?by|von|par|por|di|door)?\s*(.*?)\s*(?:,?\s+(?:at|um|à|a las|alle|om|@)|said\W*)?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
 _CLOCK = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*([AaPp])?\.?[Mm]?\.?\s*$")
 
 
@@ -27,8 +30,13 @@ def is_classic(region) -> bool:
     for li in region.iter("li"):
         if not _is_item(li):
             continue
-        return any("comment-data" in (p.get("class") or "") for p in li.iterchildren("p"))
+        return _data(li) is not None
     return False
+
+
+def _data(li):
+    """The item's "By NAME, at TIME" line (a p, or a div in some templates)."""
+    return next((el for el in li.iterchildren("p", "div") if "comment-data" in (el.get("class") or "").split()), None)
 
 
 def _is_item(li) -> bool:
@@ -44,7 +52,7 @@ def classic_comments(page: Page, region) -> list[Comment]:
         if not _is_item(li):
             continue
         body = next((d for d in li.iterchildren("div") if "comment-body" in (d.get("class") or "")), None)
-        data = next((p for p in li.iterchildren("p") if "comment-data" in (p.get("class") or "")), None)
+        data = _data(li)
         if body is None or data is None:
             continue
         cid = li.get("id")[1:]
