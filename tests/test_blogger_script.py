@@ -70,3 +70,13 @@ def test_classic_template_variants():
         ("110538495541583582", "Bob", None, None, "Two."),
         ("999", "Anonymous", None, None, "Three."),
     ]
+
+
+def test_hostile_script_lists_are_no_internal_error():
+    head = "<head><meta name='generator' content='blogger'></head>"
+    deep = "<div id='comment-holder'></div><script>var items = " + "[" * 50_000 + "</script>"
+    thread = extract(f"<html>{head}<body>{deep}</body></html>")
+    assert thread.source.platform == "blogger"
+    assert list(thread.all_comments()) == []
+    odd = "<div id='comment-holder'></div><script>var items = [{'id': '1', 'body': '\\74!-- --\\76'}];</script>"
+    assert [c.id for c in extract(f"<html>{head}<body>{odd}</body></html>").all_comments()] == ["1"]

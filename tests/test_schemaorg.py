@@ -92,3 +92,10 @@ def test_no_comment_markup_no_comments():
     html = f"""<html><body>{ARTICLE}<div itemscope itemtype="https://schema.org/Comment"></div>
       <script type="application/ld+json">{{"@type": "Article", "commentCount": 3}}</script></body></html>"""
     assert schema_comments(Page(html)) == ([], [])
+
+
+def test_deep_json_ld_is_no_internal_error():
+    html = (
+        f"<html><head><script type='application/ld+json'>{'[' * 100_000}\"Comment\"</script></head><body></body></html>"
+    )
+    assert schema_comments(Page(html)) == ([], [])

@@ -26,6 +26,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from threadkeep.comment_ids import CommentIds
@@ -186,8 +187,13 @@ def _json_comment(page: Page, obj: dict, ids: CommentIds) -> Comment | None:
     raw = next((obj[k] for k in _TEXT if isinstance(obj.get(k), str)), None)
     if not raw or not raw.strip():
         return None
+    fragment = None
     if "<" in raw and ">" in raw:
-        fragment = lxml_html.fragment_fromstring(raw, create_parent="div")
+        try:
+            fragment = lxml_html.fragment_fromstring(raw, create_parent="div")
+        except (etree.ParserError, ValueError):
+            fragment = None
+    if fragment is not None:
         html, text = content(fragment)
     else:
         text = raw.strip()
@@ -248,7 +254,7 @@ def _json_comments(page: Page) -> list[Comment]:
             continue
         try:
             data = json.loads(script.text)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         visit(data, None, 0)
     for cid, pid in parents.items():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from threadkeep.html.page import Page
@@ -107,7 +108,7 @@ def script_items(page: Page) -> list[dict] | None:
             continue
         try:
             items = js_literal(code, m.end() - 1)
-        except (NotLiteral, StopIteration, ValueError):
+        except (NotLiteral, StopIteration, ValueError, RecursionError):
             return None
         return [it for it in items if isinstance(it, dict) and it.get("id")]
     return None
@@ -129,7 +130,7 @@ def _from_items(page: Page, items: list[dict]) -> list[Comment]:
     for it in items:
         cid = str(it["id"])
         body = it.get("body") or ""
-        fragment = lxml_html.fragment_fromstring(body, create_parent="div") if body.strip() else None
+        fragment = _fragment(body)
         html, text = content(fragment)
         author = it.get("author") if isinstance(it.get("author"), dict) else {}
         deleted = "deleted-comment" in body or is_removed(text)
@@ -146,6 +147,16 @@ def _from_items(page: Page, items: list[dict]) -> list[Comment]:
         )
         parents[cid] = str(it["parentId"]) if it.get("parentId") else None
     return build_tree(flat, parents)
+
+
+def _fragment(markup: str):
+    """A comment body's markup as an element (None when empty or unreadable)."""
+    if not markup.strip():
+        return None
+    try:
+        return lxml_html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
 
 
 def _from_rendered(page: Page, holder) -> list[Comment]:
