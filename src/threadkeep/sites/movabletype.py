@@ -32,7 +32,7 @@ from threadkeep.sites.base import Case, CommentIds, Extraction, Site
 from threadkeep.sites.generic import fill_metadata
 
 _POSTED_BY = re.compile(r"^\s*(?:posted|written|comment(?:ed)?)\s+by\s*:?\s*", re.IGNORECASE)
-_ANCHOR_ID = re.compile(r"^c(?:omment-?)?[0-9a-f]{4,}$")
+_ANCHOR_ID = re.compile(r"^c(?:omment-?)?(?:\d+|[0-9a-f]{8,})$")
 _SECONDS = re.compile(r"\b(\d{1,2}:\d{2}):\d{2}(?=\s*[AaPp]\.?[Mm]\b)")  # "10:19:16 PM" -> "10:19 PM"
 _FOOTER_CLASSES = ("posted", "comment-footer")
 _MAX_UNWRAPPED = 200  # siblings walked back from a footer to its comment's anchor
@@ -241,10 +241,16 @@ class MovableTypeSite(Site):
         is_mt = "movable type" in generator or "movabletype" in generator
         classic = "comments-body" in page.html and page.first_with_class("comments-body", "div") is not None
         classic = _classic(page) if classic else []
+        footers = []
         if not classic and not is_mt:
-            return None
+            # a page without its generator line (a saved copy): the footer templates by content
+            if generator or not ('class="posted"' in page.html or 'class="comment-footer"' in page.html):
+                return None
+            footers = footer_comments(page)
+            if not footers:
+                return None
         if not classic and is_typepad(page):
             return None
-        comments = classic or footer_comments(page) or _modern(page)
+        comments = classic or footers or footer_comments(page) or _modern(page)
         article, body = mt_article(page, strip_posted=bool(classic))
         return Extraction(platform=self.name, article=article, body=body, comments=comments)
