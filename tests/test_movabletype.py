@@ -39,3 +39,17 @@ def test_unwrapped_comments_between_anchors_and_footers():
         ("11", "liz", "http://liz.example/", "2005-05-29T22:19:00", "First paragraph.\n\nSecond paragraph."),
         ("12", None, None, "2005-06-01T00:57:00", "Short one."),
     ]
+
+
+def test_mt3_documented_template_with_a_classless_footer():
+    # Movable Type 3.2's manual: <div id="c<$MTCommentID$>">BODY</div><p>Posted by: AUTHOR at DATE</p>
+    html = """<html><head><meta name="generator" content="Movable Type 3.2"></head><body>
+    <div class="entry-body"><p>The entry.</p></div><h2 id="comments">Comments</h2>
+    <div id="c101"><p>Class-less footer below.</p></div>
+    <p>Posted by: <a href="http://kim.example/">Kim</a> at March 3, 2006 08:15 PM</p>
+    <p>Posted by the editor, not a comment footer: no comment before it.</p>
+    </body></html>"""
+    thread = extract(html)
+    assert thread.source.platform == "movabletype"
+    got = [(c.id, c.author.name, c.published, c.text) for c in thread.all_comments()]
+    assert got == [("101", "Kim", "2006-03-03T20:15:00", "Class-less footer below.")]

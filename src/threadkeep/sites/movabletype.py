@@ -4,7 +4,8 @@ Movable Type's templates write each comment as a body and a footer line "Posted 
 DATE" (or "NAME | DATE"), in one of these shapes:
 
 - classic: `div.comments-body` holding the text and a `span/p.comments-post` footer;
-- MT 3 "sibling footer": `div#cID` with the text, then `p.posted` as its next sibling;
+- MT 3 "sibling footer": `div#cID` with the text, then `p.posted` (or a class-less "Posted
+  by:" paragraph, as in MT 3.2's documented template) as its next sibling;
 - unwrapped (MT 2 / TypePad 2005): an anchor `a#cID`, the comment's paragraphs, then
   `p.posted`, all siblings with no element around one comment;
 - MT 4+ / TypePad: `div.comment#comment-ID` holding `div.comment-content` and
@@ -90,12 +91,20 @@ def footer_body(footer) -> tuple[object, str | None] | None:
     return None
 
 
+def _bare_footer(p) -> bool:
+    """A class-less "Posted by:" paragraph right after a `div#cID` (MT 3's documented template)."""
+    if p.tag != "p" or p.get("class") or not _POSTED_BY.match(p.text or ""):
+        return False
+    previous = next(_elements(p), None)
+    return previous is not None and previous.tag == "div" and bool(_ANCHOR_ID.match(previous.get("id") or ""))
+
+
 def footer_comments(page: Page) -> list[Comment]:
     """Every comment written as a body and a "Posted by:" footer, in document order."""
     ids = CommentIds()
     comments = []
     for footer in page.tree.iter("p", "span"):
-        if not set(_classes(footer)) & set(_FOOTER_CLASSES) or _hidden(footer):
+        if not (set(_classes(footer)) & set(_FOOTER_CLASSES) or _bare_footer(footer)) or _hidden(footer):
             continue
         found = footer_body(footer)
         if found is None:
