@@ -99,3 +99,13 @@ def test_deep_json_ld_is_no_internal_error():
         f"<html><head><script type='application/ld+json'>{'[' * 100_000}\"Comment\"</script></head><body></body></html>"
     )
     assert schema_comments(Page(html)) == ([], [])
+
+
+def test_old_usercomments_vocabulary():
+    html = f"""<html><body>{ARTICLE}
+      <li itemprop="comment" itemscope itemtype="http://schema.org/UserComments">
+        <span itemprop="creator" itemscope itemtype="http://schema.org/Person"><span itemprop="name">Hal</span></span>
+        <time itemprop="commentTime" datetime="2012-06-01T08:00:00+00:00">June 1, 2012</time>
+        <div itemprop="commentText"><p>Old vocabulary.</p></div></li></body></html>"""
+    comments, _ = schema_comments(Page(html))
+    assert list(rows(comments)) == [(0, "Hal", None, "2012-06-01T08:00:00+00:00", "Old vocabulary.")]

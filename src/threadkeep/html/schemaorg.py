@@ -2,7 +2,8 @@
 
     comments, elements = schema_comments(page)   # ([] , []) when the page marks none
 
-- **microdata**: an element with `itemscope itemtype="https://schema.org/Comment"` (often
+- **microdata**: an element with `itemscope itemtype="https://schema.org/Comment"` (or the
+  older `UserComments`, with `commentText`, `commentTime` and `creator`; often
   `itemprop="comment"` of the post); its properties (`itemprop`) are the nearest ones, not
   those of an item inside it;
 - **RDFa**: `typeof="schema:Comment"` (or `typeof="Comment"` under `vocab="https://schema.org/"`)
@@ -40,9 +41,17 @@ if TYPE_CHECKING:
     from threadkeep.html.page import Page
 
 _SCHEMA = re.compile(r"^(?:https?://schema\.org/|schema:)")
+_TYPES = ("Comment", "UserComments")  # UserComments: the older vocabulary (Genesis themes, 2012)
 _TEXT = ("text", "commentText")
 _DATES = ("dateCreated", "datePublished", "commentTime", "uploadDate")
-_MARKERS = ("schema.org/Comment", "schema:Comment", 'typeof="Comment"', '"Comment"', "'Comment'")
+_MARKERS = (
+    "schema.org/Comment",
+    "schema:Comment",
+    "schema.org/UserComments",
+    'typeof="Comment"',
+    '"Comment"',
+    "'Comment'",
+)
 
 
 def _name(value: str) -> str:
@@ -51,7 +60,7 @@ def _name(value: str) -> str:
 
 def _is_comment_element(el, vocab: bool) -> bool:
     types = el.get("itemtype") if el.get("itemscope") is not None else None
-    if types and any(_name(t) == "Comment" for t in types.split()):
+    if types and any(_name(t) in _TYPES for t in types.split()):
         return True
     typeof = el.get("typeof")
     if not typeof:
