@@ -31,7 +31,8 @@ from threadkeep.sites.base import Case, CommentIds, Completion, Extraction, Site
 from threadkeep.sites.generic import generic_article
 from threadkeep.tree import nest_by_depth, walk
 
-_MARKERS = ("data-comment-user-id", "/comment/reply/", "sioct:Comment", "schema:Comment")
+# Drupal's own traces (schema.org markup alone is any site's: the generic site reads that)
+_MARKERS = ("data-comment-user-id", "/comment/reply/", "sioct:Comment", "drupalSettings", "Drupal.settings")
 _HIDDEN = {"visually-hidden", "element-invisible", "hidden", "sr-only"}
 _BODY_CLASSES = ("field--name-comment-body", "field-name-comment-body", "comment__content", "content")
 _AUTHOR_CLASSES = ("comment__author", "username", "comment-author", "author")
