@@ -20,12 +20,17 @@ from threadkeep.sites.base import Case, Completion, Extraction, Site
 from threadkeep.sites.blogger import BloggerSite
 from threadkeep.sites.discourse import DiscourseSite
 from threadkeep.sites.disqus import DisqusSite
+from threadkeep.sites.drupal import DrupalSite
 from threadkeep.sites.forums import MyBBSite, PhpBBSite, VBulletinSite
 from threadkeep.sites.generic import GenericSite
 from threadkeep.sites.hn import HNSite
 from threadkeep.sites.movabletype import MovableTypeSite
 from threadkeep.sites.reddit import RedditSite
+from threadkeep.sites.slashdot import SlashdotSite
+from threadkeep.sites.squarespace import SquarespaceSite
 from threadkeep.sites.substack import SubstackSite
+from threadkeep.sites.twitpic import TwitpicSite
+from threadkeep.sites.typepad import TypePadSite
 from threadkeep.sites.wordpress import WordPressSite
 
 if TYPE_CHECKING:
@@ -40,7 +45,12 @@ BUILT_IN: tuple[type[Site], ...] = (
     MyBBSite,
     PhpBBSite,
     SubstackSite,
+    TypePadSite,  # before Movable Type: TypePad is hosted Movable Type, with its templates
     MovableTypeSite,
+    DrupalSite,
+    SlashdotSite,
+    SquarespaceSite,
+    TwitpicSite,
     DisqusSite,
     DiscourseSite,  # matched by path (/t/SLUG/ID) on any host: after the sites that know their hosts
 )
@@ -92,8 +102,20 @@ def recognise(page: Page) -> tuple[Site, Extraction]:
     for site in registry():
         found = site.recognise(page)
         if found is not None:
+            if not found.comments:
+                _embedded_list(found, page)
             return site, found
     raise AssertionError("the generic site claims every page")  # pragma: no cover
+
+
+def _embedded_list(found: Extraction, page: Page) -> None:
+    """The comments an embedded service (Disqus) wrote into the page, when the claiming site found none."""
+    for embedder in Site.embedders:
+        comments = embedder.embedded_list(page)
+        if comments:
+            found.comments = comments
+            found.external_comments = found.external_comments or embedder.embedded(page)
+            return
 
 
 __all__ = [

@@ -169,6 +169,12 @@ class Site:
     def complete_embedded(self, extraction: Extraction, page: Page, ctx: Completion) -> None:
         """Fetch the embedded comments (an API key may be needed); changes `extraction`."""
 
+    def embedded_list(self, page: Page) -> list[Comment]:
+        """The comments this embedded service wrote into the page itself (a server-rendered
+        fallback list), whichever site claims the page; the registry asks when that site
+        found none."""
+        return []
+
     # ---- the registry fills this in: every site whose `embedded` may find something
     embedders: ClassVar[list[Site]] = []
 

@@ -22,8 +22,9 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from threadkeep.html.authors import clean_author
 from threadkeep.html.page import Page
-from threadkeep.html.text import make_author
+from threadkeep.html.text import content, make_author, text_of
 from threadkeep.model import Article, Comment, ExternalComments, Source, Thread
 from threadkeep.sites.api import (
     GetJson,
@@ -227,6 +228,53 @@ def disqus_embed(page: Page) -> ExternalComments | None:
     return disqus_placeholder(shortname, m.group(1).strip() if m else None)
 
 
+# ---------------------------------------------------------------------- the fallback list
+
+_PINGBACK_ENDS = ("[...]", "[…]", "[&hellip;]")
+
+
+def fallback_list(page: Page) -> list[Comment]:
+    """The comments of the list that Disqus's WordPress plugin writes into the page for readers
+    without JavaScript (and for search engines): `div#dsq-content > ul#dsq-comments >
+    li#dsq-comment-ID`, each with `cite` (the author's link as text, then
+    `span#dsq-author-user-ID` or a link with the name) and `div.dsq-comment-message`; replies in
+    a nested `ul.children`. The list shows no dates. A pingback shows the linking post's title
+    as the name and its excerpt between "[...]" marks."""
+    holder = page.by_id("dsq-comments")
+    if holder is None:
+        return []
+    by_li: dict[object, Comment] = {}
+    roots: list[Comment] = []
+    for li in holder.iter("li"):
+        own = li.get("id") or ""
+        if not own.startswith("dsq-comment-"):
+            continue
+        cid = own.removeprefix("dsq-comment-")
+        cite = page.by_id(f"dsq-cite-{cid}", li)
+        name_el = page.by_id(f"dsq-author-user-{cid}", li)
+        message = page.by_id(f"dsq-comment-message-{cid}", li)
+        if message is None:
+            continue
+        html, text = content(message)
+        url = (cite.text or "").strip() if cite is not None else ""
+        if name_el is not None and name_el.tag == "a":
+            url = name_el.get("href") or url
+        squashed = text.strip()
+        pingback = squashed.startswith(_PINGBACK_ENDS) and squashed.endswith(_PINGBACK_ENDS)
+        name = text_of(name_el) or None if pingback else clean_author(text_of(name_el))  # a post's title
+        comment = Comment(
+            id=cid,
+            text=text,
+            html=html,
+            author=make_author(name, url if url.startswith(("http://", "https://")) else None),
+            kind="pingback" if pingback else "comment",
+        )
+        parent = next((by_li[a] for a in li.iterancestors("li") if a in by_li), None)
+        (parent.replies if parent is not None else roots).append(comment)
+        by_li[li] = comment
+    return roots
+
+
 # ---------------------------------------------------------------------- the site
 
 
@@ -246,6 +294,9 @@ class DisqusSite(Site):
 
     def embedded(self, page: Page) -> ExternalComments | None:
         return disqus_embed(page)
+
+    def embedded_list(self, page: Page) -> list[Comment]:
+        return fallback_list(page)
 
     def complete_embedded(self, extraction: Extraction, page: Page, ctx: Completion) -> None:
         """With a Disqus API key, archive the comments that the page only embeds."""

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from threadkeep.dates import find_date, parse_date
+from threadkeep.dates import displayed_date, find_date, parse_date
 from threadkeep.html.page import Page
-from threadkeep.html.select import select, xselect
+from threadkeep.html.select import select, without, xselect
 from threadkeep.html.text import content, first, make_author, text_of
 from threadkeep.model import Article, Comment
-from threadkeep.sites.base import Case, CommentIds, Extraction
+from threadkeep.sites.base import Case, CommentIds, Completion, Extraction
 from threadkeep.sites.generic import ReaderSite
 
 # ---------------------------------------------------------------------- forums
@@ -186,6 +186,61 @@ def recognise_phpbb(page: Page) -> Extraction | None:
     return ext
 
 
+def recognise_phpbb2(page: Page) -> Extraction | None:
+    """phpBB 2 topic pages (subSilver and the templates built on it): one table row per post,
+    `span.name` (an `a name=ID` anchor and the name in `b`) in the first cell, and in the
+    second `span.postdetails` ("Posted: Wed Feb 02, 2005 10:08 pm  Post subject: …") and the
+    message cell (`span.postbody`: the message, quotes between its spans, the signature)."""
+    if 'class="postbody"' not in page.html or 'class="name"' not in page.html:
+        return None
+    ids = CommentIds()
+    posts: list[tuple[Comment, object, str | None]] = []
+    for span in page.tree.iter("span"):
+        if span.get("class") != "name":
+            continue
+        anchor = next((a for a in span.iter("a") if (a.get("name") or "").isdigit()), None)
+        cell = span.getparent()
+        row = cell.getparent() if cell is not None else None
+        if anchor is None or row is None or row.tag != "tr":
+            continue
+        message = next((td for td in row.iterchildren("td") if td is not cell), None)
+        if message is None:
+            continue
+        details = next((s for s in message.iter("span") if s.get("class") == "postdetails"), None)
+        postbody = next((s for s in message.iter("span") if s.get("class") == "postbody"), None)
+        if postbody is None:
+            continue
+        body = postbody.getparent()
+        body = without(body, "span.gensmall") if body.tag == "td" else postbody
+        line = text_of(details) if details is not None else ""
+        when = re.search(r":\s*(.*?)(?:\s+Post subject:|$)", line)
+        published = displayed_date(when.group(1), languages=page.languages) if when else None
+        name_el = next(span.iter("b"), None)
+        name = text_of(name_el if name_el is not None else span) or None
+        link = next((a for a in message.iter("a") if f"#{anchor.get('name')}" in (a.get("href") or "")), None)
+        posts.append(_post(page, ids, anchor.get("name"), name, None, published, link, body, None))
+    if not posts:
+        return None
+    title = _thread_title(page, ("a.maintitle", "span.maintitle", "h1", "title"))
+    ext = _forum_extraction(page, "phpbb", posts, title)
+    ext.complete = phpbb_next_page(page) is None
+    return ext
+
+
+def phpbb_next_page(page: Page) -> str | None:
+    """The topic's next page: a "Next" link by the page list ("Goto page 1, 2  Next"), or rel=next."""
+    for a in page.tree.iter("a"):
+        href = a.get("href")
+        if not href:
+            continue
+        if a.get("rel") == "next" or "next" in (a.get("class") or "").split():
+            return page.absolute(href)
+        parent = a.getparent()
+        if text_of(a).lower() in ("next", "next »", "weiter") and "goto page" in text_of(parent).lower():
+            return page.absolute(href)
+    return None
+
+
 def _phpbb_later_page(page: Page) -> bool:
     """Whether this phpBB page is not the topic's first (start=N in its URL or canonical link)."""
     urls = [page.url or "", *page.xpath('//link[@rel="canonical"]/@href')]
@@ -217,6 +272,35 @@ class MyBBSite(ReaderSite):
 
 class PhpBBSite(ReaderSite):
     name = "phpbb"
-    description = "phpBB 3 topic pages"
-    CASES = (Case("corpus/other/foren.myoos.de_freie-software.html", comments=1, max_depth=1),)
-    read = staticmethod(recognise_phpbb)
+    description = "phpBB 2 and 3 topic pages (the topic's further pages followed)"
+    CASES = (
+        Case("corpus/other/foren.myoos.de_freie-software.html", comments=1, max_depth=1),
+        Case(  # corpus2 gold: phpBB 2 subSilver, page 1 of 2, signatures part of the post
+            "corpus2/pages/flyawaysimulation.com_forum_fs2004-wot-r-ur-specs.html",
+            comments=15,
+            top_level=15,
+            facts={"2": {"author": "99jolegg", "published": "2005-02-02T22:59:00", "text_start": "512 RAM"}},
+        ),
+    )
+
+    @staticmethod
+    def read(page: Page) -> Extraction | None:
+        return recognise_phpbb(page) or recognise_phpbb2(page)
+
+    def complete(self, extraction: Extraction, page: Page, ctx: Completion) -> None:
+        """Append the posts of the topic's further pages (Next links), each post once."""
+        if not ctx.reads_more(extraction):
+            return
+        seen = {c.id for c in extraction.comments}
+        url, visited = phpbb_next_page(page), {page.url}
+        while url and url not in visited and len(visited) <= ctx.max_pages:
+            visited.add(url)
+            more = ctx.page(url)
+            found = self.read(more)
+            if found is None:
+                break
+            extraction.comments.extend(c for c in found.comments if c.id not in seen)
+            seen.update(c.id for c in found.comments)
+            ctx.progress("topic pages", len(visited), None)
+            url = phpbb_next_page(more)
+        extraction.complete = url is None

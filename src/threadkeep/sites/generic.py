@@ -3,8 +3,9 @@
 It always yields the article (title, author, date, body by the usual markers or the densest
 text block). Comments: when a comment service is embedded (Disqus: its comments are not in the
 page), `external_comments` says so and there are none; otherwise the generic comment finder
-(threadkeep.finder) looks for repeated comment blocks. It is conservative: no comments is better
-than wrong ones.
+(threadkeep.finder) looks for repeated comment blocks, after the comments the page marks with
+schema.org `Comment` markup (threadkeep.html.schemaorg), which are taken as they are marked.
+It is conservative: no comments is better than wrong ones.
 
 The article helpers here (`generic_metadata`, `article_body`, `fill_metadata`) are what other
 sites use for what their own markup leaves out.
@@ -16,6 +17,7 @@ from threadkeep.dates import parse_date
 from threadkeep.finder import locate_comments
 from threadkeep.finder.build import without_comments
 from threadkeep.html.page import Page
+from threadkeep.html.schemaorg import schema_comments
 from threadkeep.html.text import first_text, make_author, text_of
 from threadkeep.model import Article
 from threadkeep.sites.base import Case, Extraction, Site
@@ -118,7 +120,9 @@ class GenericSite(Site):
         if embedded is not None:
             extraction.external_comments = embedded
             return extraction
-        comments, elements = locate_comments(page, exclude=body)
+        comments, elements = schema_comments(page)  # the page's own word for its comments
+        if not comments:
+            comments, elements = locate_comments(page, exclude=body)
         extraction.comments = comments
         if comments and body is not None:
             extraction.body = without_comments(body, elements)

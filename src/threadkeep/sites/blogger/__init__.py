@@ -64,6 +64,30 @@ class BloggerSite(BloggerPage, Site):
         ),
         Case("corpus/blogger-feed/200ok-weblog-test.blogspot.com_blogger-export.xml", comments=6),
         Case("seed/multiple-sclerosis-research.blogspot.com_feeds_comments.json", url=_SEED, comments=8, top_level=4),
+        Case(  # corpus2 gold: the script's items list (ids, parents, epoch milliseconds)
+            "corpus2/pages/thefischbowl.blogspot.com_2012-10_backwards.html",
+            comments=10,
+            top_level=5,
+            max_depth=2,
+            facts={"1.1": {"author": "Brandt Schneider", "text_start": "Who decides what we really, really need to"}},
+        ),
+        Case(
+            "corpus2/pages/imperfecthomemaking.com_2012-10_savourtheseason-maple-pecan-pumpkin-pie.html",
+            comments=15,
+            top_level=9,
+            max_depth=2,
+            facts={"1.2": {"author": "Beth :: Our Front Porch View", "text_start": "We always put a slice of bread"}},
+        ),
+        Case(  # classic 2005 template: li#cID > div.comment-body + p.comment-data (corpus2 gold)
+            "corpus2/pages/aseigo.blogspot.com_2004-11_start-up-times.html",
+            comments=15,
+            top_level=15,
+            max_depth=1,
+            facts={
+                "3": {"author": "Aaron J. Seigo", "text_start": "@Illissius\nplease re-read the blog entry."},
+                "12": {"deleted": True},
+            },
+        ),
         Case("corpus/other/NEGATIVE_infoproc.blogspot.com_2022-05_postol.html", comments=0),
         Case("corpus/other/NEGATIVE_readability_blogger_source.html", comments=0),
     )

@@ -20,6 +20,8 @@ from threadkeep.html.page import Page
 from threadkeep.html.text import content, first, make_author, same_name, squash, text_of
 from threadkeep.model import Article, Comment
 from threadkeep.sites.base import Extraction
+from threadkeep.sites.blogger.classic import classic_comments, is_classic
+from threadkeep.sites.blogger.script import holder_comments
 from threadkeep.sites.generic import generic_article
 from threadkeep.timefmt import epoch_ms_to_iso
 from threadkeep.tree import walk
@@ -84,6 +86,9 @@ class BloggerPage:
         marker = page.by_id("top-ra")
         if marker is not None and marker.tag == "ol":
             return marker.xpath(f"ancestor::div[{_has_class('comment-thread')}]") != []
+        marker = page.by_id("comments")
+        if marker is not None and marker.tag == "div" and is_classic(marker):
+            return True
         marker = page.by_id("comments-block")
         return (
             marker is not None
@@ -97,6 +102,11 @@ class BloggerPage:
         comments: list[Comment] = []
         if region is not None:
             comments = self.threaded_comments(page, region) or self.flat_comments(page, region)
+            if not comments and region.get("id") == "comments" and is_classic(region):
+                comments = classic_comments(page, region)
+        holder = page.by_id("comment-holder") if not comments else None
+        if holder is not None and not holder.xpath(_SIDEBAR):
+            comments = holder_comments(page, holder)
         for c in walk(comments):
             c.author.is_post_author = c.author.is_post_author or (
                 same_name(c.author.name, article.author.name)
@@ -357,7 +367,7 @@ class BloggerPage:
                     return False
             elif tag == "div":
                 cls = (el.get("class") or "").split()
-                if "loadmore" in cls and "hidden" not in cls:
+                if "loadmore" in cls and "hidden" not in cls and "loaded" not in cls:  # "loaded": all shown
                     return False
             elif headings < 3:
                 headings += 1
