@@ -143,6 +143,9 @@ def fetch_thread(
     fetcher, url: str, options: FetchOptions, *, etag: str | None = None, last_modified: str | None = None
 ) -> Thread:
     """One thread through a fetcher (live, or a replay of a WARC). Raises NotModified on 304."""
+    from threadkeep.net.http import check_url
+
+    check_url(url, url)  # a FetchError for "http://[::1/x" before any site looks at it
     ctx = Completion(fetcher, options)
     api_site = site_for_url(url)
     if api_site is not None:

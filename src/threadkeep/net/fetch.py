@@ -77,9 +77,13 @@ from threadkeep.net.http import (
     Response,
     ResponseInfo,
     accepts,
+    check_url,
+    connect_reason,
+    duration_text,
     host_key,
     mime_of,
     one_line,
+    protocol_reason,
     retry_after_seconds,
     seconds,
 )
@@ -146,6 +150,7 @@ class Fetcher:
             follow_redirects=False,
             timeout=httpx.Timeout(connect=c.connect_timeout, read=c.read_timeout, write=c.read_timeout, pool=None),
             headers={"User-Agent": c.user_agent, "Accept-Encoding": "gzip, deflate"},
+            event_hooks={"response": [self._note_location]},
         )
         deadline.wrap_client(self._client)
         self._hosts: dict[str, _Host] = {}
@@ -205,7 +210,7 @@ class Fetcher:
         """GET `url`; raise FetchError with a one-line cause on any failure."""
         if accept not in _ACCEPT_HEADERS:
             raise ValueError(f"unknown accept kind: {accept!r}")
-        _check_url(url, url)
+        check_url(url, url)
         self._check_time(url)
         start = self._clock()
         headers = {"Accept": _ACCEPT_HEADERS[accept]}
@@ -217,7 +222,7 @@ class Fetcher:
         visits: dict[str, int] = {url: 1}
         chain: list[str] = []
         while True:
-            _check_url(url, current)
+            check_url(url, current)
             if self.config.respect_robots and not self._allowed(current):
                 where = "" if current == url else f" (redirected to {current})"
                 raise FetchError(url, f"blocked by robots.txt{where}")
@@ -228,7 +233,7 @@ class Fetcher:
                     raise FetchError(url, f"HTTP {ex.status} without a Location header", status=ex.status)
                 try:
                     nxt = str(httpx.URL(current).join(location.strip()))
-                    _check_url(url, nxt)
+                    check_url(url, nxt)
                 except (httpx.InvalidURL, ValueError, FetchError):
                     shown = location.strip()[:200]
                     raise FetchError(url, f"invalid redirect location {shown!r}", status=ex.status) from None
@@ -303,7 +308,7 @@ class Fetcher:
                 if ex.status in _REDIRECTS and location:
                     try:
                         current = str(httpx.URL(current).join(location.strip()))
-                        _check_url(robots_url, current)
+                        check_url(robots_url, current)
                     except (httpx.InvalidURL, ValueError, FetchError):
                         raise FetchError(robots_url, "invalid redirect location") from None
                     continue
@@ -363,7 +368,7 @@ class Fetcher:
                 at = utc_iso(timefmt.clock() + timedelta(seconds=retry_after))
                 raise Deferred(
                     asked,
-                    f"{cause}{where}: the server asks to wait {_duration(retry_after)} (until {at})",
+                    f"{cause}{where}: the server asks to wait {duration_text(retry_after)} (until {at})",
                     status=status,
                     retry_at=at,
                 )
@@ -402,6 +407,17 @@ class Fetcher:
         with deadline.budget(min(ends, thread_limit[0]) if thread_limit else ends, self.cancel_event) as b:
             return self._send_within(asked, request, limit, partial, b)
 
+    def _note_location(self, response: httpx.Response) -> None:
+        """Keep a redirect's Location: httpx parses it inside send() and may refuse it there."""
+        self._limits.location = response.headers.get("location")
+
+    def _bad_location(self, asked: str) -> FetchError:
+        location = (getattr(self._limits, "location", None) or "").strip()
+        scheme = location.split(":", 1)[0].lower() if ":" in location else ""
+        if scheme.isalpha() and scheme not in ("http", "https"):
+            return FetchError(asked, f"redirect to an unsupported URL scheme {scheme!r}")
+        return FetchError(asked, f"invalid redirect location {location[:200]!r}")
+
     def _cut(self, asked: str, b: deadline.Budget, default: BaseException) -> BaseException:
         """What a timed-out or broken socket operation means: the default, unless the budget cut it."""
         if b.hit == "cancel" or self.cancel_event.is_set():
@@ -416,6 +432,7 @@ class Fetcher:
     def _send_within(self, asked, request, limit, partial, b: deadline.Budget) -> Exchange:
         c = self.config
         sent_at = now_iso(micro=True)
+        self._limits.location = None
         try:
             resp = self._client.send(request, stream=True)
         except httpx.ConnectTimeout:
@@ -425,11 +442,15 @@ class Fetcher:
         except httpx.TimeoutException:
             raise self._cut(asked, b, Transient(f"timeout after {seconds(c.read_timeout)}")) from None
         except httpx.ConnectError as exc:
-            raise Transient(f"connection failed: {_connect_reason(exc)}") from None
+            raise Transient(f"connection failed: {connect_reason(exc)}") from None
         except (httpx.ReadError, httpx.WriteError):
             raise self._cut(asked, b, Transient("connection reset")) from None
         except httpx.RemoteProtocolError as exc:
-            raise self._cut(asked, b, Transient(_protocol_reason(exc))) from None
+            if "location header" in str(exc).lower():
+                raise self._bad_location(asked) from None
+            raise self._cut(asked, b, Transient(protocol_reason(exc))) from None
+        except httpx.InvalidURL:  # the Location of a redirect (the request's own URL was checked)
+            raise self._bad_location(asked) from None
         except httpx.UnsupportedProtocol as exc:
             raise FetchError(asked, f"invalid URL ({one_line(exc)})") from None
         except httpx.HTTPError as exc:
@@ -451,41 +472,3 @@ class Fetcher:
             )
         finally:
             resp.close()
-
-
-def _check_url(asked: str, url: str) -> None:
-    """FetchError unless url is an http(s) URL httpx can send (`http://[::1/x` is not)."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 (raises ValueError for a port out of range or not a number)
-        httpx.URL(url)
-    except (ValueError, httpx.InvalidURL) as exc:
-        raise FetchError(asked, f"invalid URL ({one_line(exc)})") from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        raise FetchError(asked, f"unsupported URL scheme {scheme!r}" if scheme else "not an absolute URL")
-    if not parts.hostname:
-        raise FetchError(asked, "invalid URL (no host)")
-
-
-def _protocol_reason(exc: httpx.RemoteProtocolError) -> str:
-    text = one_line(exc)
-    if "disconnected" in text.lower() or "incomplete" in text.lower() or "peer closed" in text.lower():
-        return "connection reset"
-    return f"invalid HTTP response ({text[:120]})"
-
-
-def _duration(s: float) -> str:
-    if s < 120:
-        return f"{s:.0f} s"
-    if s < 7200:
-        return f"{s / 60:.0f} min"
-    return f"{s / 3600:.1f} h"
-
-
-def _connect_reason(exc: httpx.ConnectError) -> str:
-    text = one_line(exc)
-    # "[Errno 111] Connection refused" -> "connection refused"
-    if text.startswith("[Errno") and "]" in text:
-        text = text.split("]", 1)[1].strip()
-    return text[:1].lower() + text[1:] if text else "unknown error"
