@@ -63,8 +63,11 @@ class CapturedResponse:
 class WarcRecorder:
     """A recorder for threadkeep.fetch.Fetcher that writes a gzip WARC file; thread-safe."""
 
-    def __init__(self, path: str | os.PathLike[str], *, info: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, info: dict[str, str] | None = None, label: Path | None = None
+    ) -> None:
         self.path = Path(path)
+        self.label = label or self.path  # the file errors name (the capture, not a temporary)
         self.count = 0  # exchanges recorded
         self._lock = threading.Lock()
         self._closed = False
@@ -80,7 +83,7 @@ class WarcRecorder:
                 pass
             self._tmp.unlink(missing_ok=True)
             if isinstance(exc, OSError):
-                raise write_failure(self.path, exc) from None
+                raise write_failure(self.label, exc) from None
             raise
 
     def _start(self, info: dict[str, str] | None) -> None:
@@ -136,7 +139,7 @@ class WarcRecorder:
                     )
                 )
             except OSError as exc:
-                raise write_failure(self.path, exc) from None
+                raise write_failure(self.label, exc) from None
             self.count += 1
 
     def close(self) -> None:
@@ -155,7 +158,7 @@ class WarcRecorder:
             except BaseException as exc:
                 self._tmp.unlink(missing_ok=True)
                 if isinstance(exc, OSError):
-                    raise write_failure(self.path, exc) from None
+                    raise write_failure(self.label, exc) from None
                 raise
 
     def abort(self) -> None:

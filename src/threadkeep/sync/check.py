@@ -167,7 +167,7 @@ def check_thread(
     recorder = None
     new_part = path.with_name(f".{path.name}.tk{os.getpid()}-new.warc.gz")
     if keep_warc and router is not None:
-        recorder = WarcRecorder(new_part, info={"threadkeep-url": url})
+        recorder = WarcRecorder(new_part, info={"threadkeep-url": url}, label=capture)
     limit = getattr(fetcher, "time_limit", None)
     try:
         with limit(options.max_time) if limit is not None else _nothing():
