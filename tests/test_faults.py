@@ -97,6 +97,27 @@ def test_max_time_bounds_one_thread_of_a_sync(make_server, tmp_path):
     assert ok.status == "new"
 
 
+def test_cancel_stops_a_hanging_request_within_a_second(server):
+    from threadkeep.errors import Interrupted
+
+    server.route("/hang", Resp(200, "<p>" + "x" * 10_000, fault="hang", hang=20))
+    f = Fetcher(FetchConfig(read_timeout=30, retries=0, min_delay=0, respect_robots=False))
+    threading.Timer(0.3, f.cancel).start()
+    start = time.monotonic()
+    with pytest.raises(Interrupted):
+        f.get(server.url("/hang"))
+    assert time.monotonic() - start < 1.0
+
+
+def test_a_wait_longer_than_the_time_left_is_not_slept(server):
+    server.route("/busy", Resp(503, "", {"Retry-After": "30"}))
+    f = Fetcher(FetchConfig(min_delay=0, respect_robots=False))  # backoff_max 60: 30 s would be waited
+    start = time.monotonic()
+    with f.time_limit(2.0), pytest.raises(FetchError) as exc:
+        f.get(server.url("/busy"))
+    assert exc.value.cause == "time limit of 2 s reached" and time.monotonic() - start < 1
+
+
 def test_max_time_is_a_cli_option_of_every_fetching_command():
     for command in ("fetch", "update", "sync"):
         r = run(command, "--help")

@@ -76,7 +76,9 @@ class _Stream(httpcore.NetworkStream):
             return self._inner.read(max_bytes, timeout)
         end = None if timeout is None else time.monotonic() + timeout
         while True:
-            left = None if end is None else max(0.0, end - time.monotonic())
+            left = None if end is None else end - time.monotonic()
+            if left is not None and left <= 0:
+                raise httpcore.ReadTimeout("timed out")  # the read timeout proper
             wait = b.wait_for(left)
             try:
                 return self._inner.read(max_bytes, wait)
