@@ -459,4 +459,5 @@ def test_sync_survives_concurrent_readers(server, tmp_path):
     finally:
         stop.set()
         t.join()
-    assert errors == [] and max(seen) == 4
+    assert errors == [], errors[:3]
+    assert seen and set(seen) <= {1, 2, 3, 4} and len(load_archive(out).snapshots) == 4
