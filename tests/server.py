@@ -22,6 +22,11 @@ to loopback on Linux). Faults (`Resp.fault`):
     "close"  close the connection without sending anything
     "hang"   send the headers and half the body, then stall (until `hang` seconds or shutdown)
     "slow"   send the body in `slow_chunk`-byte pieces with `delay` seconds between them
+    "slowhead"  send the status line and headers one byte every `delay` seconds (a header
+             slowloris: every read gets a byte before its timeout), then the body
+
+`Resp.content_length` sends that Content-Length whatever the body's length (shorter: the client
+reads a page cut short and the rest is garbage on the connection, which is then closed).
 
 `Resp.delay` is a pause before anything is sent (for read timeouts on the headers); `chunked=True`
 sends the body with Transfer-Encoding: chunked and no Content-Length; `gzip=True` compresses the body
@@ -76,6 +81,7 @@ class Resp:
     gzip: bool = False
     hang: float = 30.0  # how long "hang" stalls at most
     slow_chunk: int = 1
+    content_length: int | None = None  # a Content-Length that lies
 
     def body_bytes(self) -> bytes:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
@@ -180,7 +186,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _send(self, resp: Resp) -> None:
         st = self.state
-        if resp.delay and resp.fault != "slow" and st.stopping.wait(resp.delay):
+        if resp.delay and resp.fault not in ("slow", "slowhead") and st.stopping.wait(resp.delay):
             return
         if resp.fault == "close":
             self._abort(rst=False)
@@ -194,10 +200,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if resp.chunked:
             headers.append(("Transfer-Encoding", "chunked"))
         elif not head_only or self.command == "HEAD":
-            headers.append(("Content-Length", str(len(body))))
+            length = len(body) if resp.content_length is None else resp.content_length
+            headers.append(("Content-Length", str(length)))
         lines = [f"HTTP/1.1 {resp.status} {self.responses.get(resp.status, ('Unknown',))[0]}"]
         lines += [f"{k}: {v}" for k, v in headers]
-        if resp.fault:
+        if resp.fault or resp.content_length is not None:
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         if head_only:
@@ -212,6 +219,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     st.stopping.wait(resp.hang)
                 self._abort(rst=resp.fault == "reset")
                 return
+            if resp.fault == "slowhead":
+                for i in range(len(head)):
+                    if st.stopping.wait(resp.delay):
+                        return
+                    self.wfile.write(head[i : i + 1])
+                    self.wfile.flush()
+                self.wfile.write(body)
+                self.close_connection = True
+                return
             if resp.fault == "slow":
                 self.wfile.write(head)
                 for piece in _pieces(body, max(1, resp.slow_chunk)):
@@ -225,7 +241,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True
             return
-        if resp.fault:
+        if resp.fault or resp.content_length is not None:
             self.close_connection = True
 
     def _abort(self, *, rst: bool) -> None:

@@ -1,7 +1,10 @@
-"""A sync killed with SIGKILL at any instant leaves every archive in DIR valid: as before or as after.
+"""A sync or an update killed with SIGKILL at any instant leaves every archive in DIR valid: as
+before or as after; and the next run removes every temporary file the killed one left.
 
 A real `python -m threadkeep sync` over a dozen threads on three hosts, each page changing at
-every request (so every run rewrites every archive and capture), killed at 20 random moments.
+every request (so every run rewrites every archive and capture), killed at 30 random moments;
+then a real `update` of one archive, killed at 30 random moments. The counts of temporaries seen
+after the kills are printed (`pytest -s`) for docs/security.md.
 """
 
 from __future__ import annotations
@@ -24,7 +27,12 @@ from threadkeep.tree import walk
 pytestmark = pytest.mark.slow
 
 THREADS_PER_HOST = 4
-KILLS = 20
+KILLS = 30
+TEMPORARY = (".tmp", ".part", ".warc.gz")  # the names of killed runs' leftovers (all start with ".")
+
+
+def temporaries(directory: Path) -> list[Path]:
+    return [p for p in directory.iterdir() if p.name.startswith(".") and p.name.endswith(TEMPORARY)]
 
 
 def changing_page():
@@ -92,7 +100,7 @@ def test_sigkill_at_random_moments_leaves_every_archive_valid(make_server, tmp_p
     check_dir(out, len(urls), seen)
 
     rng = random.Random(20240501)
-    interrupted = 0
+    interrupted, left = 0, 0
     for _ in range(KILLS):
         proc, _ = start_sync()
         time.sleep(rng.uniform(0.0, work * 1.1))
@@ -101,9 +109,60 @@ def test_sigkill_at_random_moments_leaves_every_archive_valid(make_server, tmp_p
         proc.send_signal(signal.SIGKILL)  # (no-op when it has ended and been reaped)
         proc.communicate(timeout=30)
         check_dir(out, len(urls), seen)
+        left += len(temporaries(out))  # each next run sweeps these
     assert interrupted >= KILLS // 2  # most kills hit a run in progress
     assert sum(seen.values()) > 2 * len(urls)  # and some runs got some writes done before theirs
 
     last = subprocess.run(argv, capture_output=True, timeout=120)  # the lock died with the killed runs
     assert last.returncode == 0, last.stderr
     check_dir(out, len(urls), seen)
+    assert temporaries(out) == []
+    print(f"\nsync: {KILLS} kills, {interrupted} mid-run, {left} temporaries seen after kills, 0 after the next run")
+
+
+def test_sigkill_during_update_leaves_the_archive_valid_and_no_temporaries(server, tmp_path):
+    server.route("/robots.txt", status=404)
+    path = "/2016/09/thread.html"
+    server.route(path, changing_page())
+    out = tmp_path / "t.json"
+    fetch = [sys.executable, "-m", "threadkeep", "fetch", server.url(path), "-o", str(out), "--delay", "0"]
+    assert subprocess.run(fetch, capture_output=True, timeout=60).returncode == 0
+    argv = [sys.executable, "-m", "threadkeep", "update", str(out), "--delay", "0"]
+
+    def start_update() -> subprocess.Popen:
+        """Start an update; return it once it has asked for the page (or ended)."""
+        before = len(server.requests_to(path))
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for _ in range(4000):
+            if len(server.requests_to(path)) > before or proc.poll() is not None:
+                break
+            time.sleep(0.005)
+        return proc
+
+    works = []
+    for _ in range(3):  # from the request to the end: where the merge and the writes happen
+        proc = start_update()
+        t0 = time.monotonic()
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        works.append(time.monotonic() - t0)
+    work = sorted(works)[1]
+    seen: dict[str, int] = {}
+    check_dir(tmp_path, 1, seen)
+    rng = random.Random(20261201)
+    interrupted, left = 0, 0
+    for _ in range(KILLS):
+        proc = start_update()
+        time.sleep(rng.uniform(0.0, work * 1.1))
+        if proc.poll() is None:
+            interrupted += 1
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+        check_dir(tmp_path, 1, seen)
+        left += len(temporaries(tmp_path))
+    assert interrupted >= KILLS // 3
+    last = subprocess.run(argv, capture_output=True, timeout=60)
+    assert last.returncode == 0, last.stderr
+    check_dir(tmp_path, 1, seen)
+    assert temporaries(tmp_path) == []
+    print(f"\nupdate: {KILLS} kills, {interrupted} mid-run, {left} temporaries seen after kills, 0 after the next run")

@@ -305,7 +305,7 @@ def test_the_systemd_units_run_as_written(two_hosts, tmp_path):
     unit = configparser.ConfigParser(interpolation=None)
     unit.optionxform = str
     unit.read(EXAMPLES / "threadkeep-sync.service", encoding="utf-8")
-    assert unit["Service"]["Type"] == "oneshot" and unit["Service"]["SuccessExitStatus"] == "3"
+    assert unit["Service"]["Type"] == "oneshot" and "SuccessExitStatus" not in unit["Service"]  # 3 is a failure
     argv = [a.replace("%h", str(home)) for a in shlex.split(unit["Service"]["ExecStart"])]
     r = subprocess.run(argv, capture_output=True, env={"HOME": str(home), "PATH": "/usr/bin:/bin"}, timeout=120)
     assert r.returncode == 1 and r.stdout == b"" and b"HTTP 404" in r.stderr  # one thread of two answers 404

@@ -372,7 +372,7 @@ def test_update_sends_the_stored_etag_and_a_304_writes_nothing(server, tmp_path)
     first = json.loads(out.read_text("utf-8"))
     assert first["source"]["http"]["etag"] == '"v1"' and len(first["snapshots"]) == 1
     assert all(c["first_seen"] == first["source"]["fetched_at"] for c in walk_dicts(first["comments"]))
-    files = {p: stat(p) for p in tmp_path.iterdir()}
+    files = {p: stat(p) for p in tmp_path.iterdir() if p.name != ".threadkeep.lock"}  # it notes its holder
     r = run_cli("update", str(out), "--delay", "0")
     assert r.returncode == 0, r.stderr
     assert r.stdout.decode() == f"{out}: unchanged (HTTP 304 Not Modified); nothing written\n"

@@ -35,6 +35,8 @@ class FetchOptions:
     respect_robots: bool = True
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+    request_timeout: float = 300.0  # one request, connect to last byte (robots.txt included)
+    max_time: float | None = 1800.0  # one thread: every request, retry and wait of it
     min_delay: float = 1.0
     max_bytes: int = 20 * 1024 * 1024
     retries: int = 4
@@ -50,6 +52,7 @@ class FetchOptions:
         return FetchConfig(
             connect_timeout=self.connect_timeout,
             read_timeout=self.read_timeout,
+            total_timeout=self.request_timeout,
             min_delay=self.min_delay,
             max_bytes=self.max_bytes,
             retries=self.retries,
@@ -123,7 +126,10 @@ def archive_url(url: str, options: FetchOptions | None = None, *, fetcher=None) 
         return fetch_thread(fetcher, url, options)
     recorder = WarcRecorder(options.warc_path) if options.warc_path else None
     try:
-        with Fetcher(options.fetch_config(), on_event=options.on_event, recorder=recorder) as f:
+        with (
+            Fetcher(options.fetch_config(), on_event=options.on_event, recorder=recorder) as f,
+            f.time_limit(options.max_time),
+        ):
             thread = fetch_thread(f, url, options)
     except BaseException:
         if recorder is not None:
@@ -138,6 +144,9 @@ def fetch_thread(
     fetcher, url: str, options: FetchOptions, *, etag: str | None = None, last_modified: str | None = None
 ) -> Thread:
     """One thread through a fetcher (live, or a replay of a WARC). Raises NotModified on 304."""
+    from threadkeep.net.http import check_url
+
+    check_url(url, url)  # a FetchError for "http://[::1/x" before any site looks at it
     ctx = Completion(fetcher, options)
     api_site = site_for_url(url)
     if api_site is not None:

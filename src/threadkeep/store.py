@@ -3,7 +3,8 @@
 An archive is read only through `load_archive` (JSON, then schema version, then the schema) and
 written only through `write_atomic` (a temporary file in the same directory, flushed and
 fsync'ed, then renamed over the target): a run killed at any instant leaves the old file or
-the new one, never half of either.
+the new one, never half of either. Reads take regular files only, at most MAX_ARCHIVE_BYTES
+(threadkeep.files: a FIFO or /dev/zero is refused, not read forever).
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from threadkeep.errors import ArchiveError, InputError
+from threadkeep.files import make_temporary, read_regular, write_failure
 from threadkeep.html.sanitize import no_surrogates
 from threadkeep.model import SCHEMA_VERSION, Thread
 
@@ -69,24 +70,18 @@ def check_archive(data: Any, name: str) -> None:
         raise ArchiveError(f"{name}: not a valid threadkeep archive: {errors[0]}{more}")
 
 
-def read_file(path: str | Path, what: str, *, limit: int | None = None) -> bytes:
-    """A file's bytes, or one InputError line naming the file and the cause (`what` it should be)."""
-    path = Path(path)
-    try:
-        if limit is not None and (size := path.stat().st_size) > limit:
-            raise InputError(f"{path}: file too large ({size:,} bytes; limit {limit:,})")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not {what}") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+MAX_ARCHIVE_BYTES = 256 * 1024 * 1024  # an archive bigger than this is refused before reading
+
+
+def read_file(path: str | Path, what: str, *, limit: int | None = None, no_link: bool = False) -> bytes:
+    """A regular file's bytes, or one InputError line naming the file and the cause (`what` it
+    should be). FIFOs and devices are refused without blocking (threadkeep.files)."""
+    return read_regular(path, what, limit=limit, no_link=no_link)
 
 
 def read_json(path: str | Path) -> Any:
     path = Path(path)
-    raw = read_file(path, "an archive")
+    raw = read_file(path, "an archive", limit=MAX_ARCHIVE_BYTES)
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -95,6 +90,8 @@ def read_json(path: str | Path) -> Any:
         raise ArchiveError(f"{path}: not an archive: invalid JSON at line {exc.lineno} column {exc.colno}") from None
     except RecursionError:
         raise ArchiveError(f"{path}: not an archive: JSON nested too deeply") from None
+    except ValueError as exc:  # an integer of more digits than int() converts (sys.int_info), say
+        raise ArchiveError(f"{path}: not an archive: {str(exc).split(';')[0][:120]}") from None
 
 
 def load_archive(path: str | Path) -> Thread:
@@ -122,27 +119,30 @@ def archive_json(thread: Thread) -> str:
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write data to path atomically (temporary file in the same directory, fsync, rename)."""
+    """Write data to path atomically (temporary file in the same directory, fsync, rename).
+
+    The file gets the mode the umask gives a new file, or keeps the one it had; any failure
+    (a missing directory, a full disk) is one InputError/StorageError line naming path, and
+    leaves the old file and no temporary."""
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except FileNotFoundError:
-        raise InputError(f"{path}: the directory {directory} does not exist") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory")
+    fd, tmp = make_temporary(path, ".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, OSError):
+            raise write_failure(path, exc) from None
         raise
     try:
         dir_fd = os.open(directory, os.O_RDONLY)

@@ -31,8 +31,12 @@ def _check_url(url: Any, where: str) -> str:
     if not isinstance(url, str) or not url.strip():
         raise InputError(f"{where}: a thread needs a url")
     url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError as exc:  # "http://[::1/x": Invalid IPv6 URL
+        raise InputError(f"{where}: not a valid URL ({exc}): {url[:200]!r}") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise InputError(f"{where}: not an http(s) URL: {url[:200]!r}")
     return url
 
@@ -82,6 +86,8 @@ def _read_toml(path: Path, text: str) -> list[WatchEntry]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{path}: not a watch list: TOML nested too deeply") from None
     unknown = set(data) - {"defaults", "thread"}
     if unknown:
         raise InputError(f"{path}: unknown key {sorted(unknown)[0]!r} (expected [defaults] and [[thread]])")

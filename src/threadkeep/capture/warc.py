@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import threading
 import zlib
 from dataclasses import dataclass
@@ -33,7 +32,8 @@ from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser, St
 from warcio.warcwriter import WARCWriter
 
 from threadkeep._version import HOMEPAGE, __version__
-from threadkeep.errors import ArchiveError
+from threadkeep.errors import ArchiveError, InputError
+from threadkeep.files import make_temporary, open_regular, write_failure
 from threadkeep.net.fetch import RequestInfo, ResponseInfo
 
 __all__ = ["CapturedResponse", "WarcRecorder", "read_responses"]
@@ -63,18 +63,30 @@ class CapturedResponse:
 class WarcRecorder:
     """A recorder for threadkeep.fetch.Fetcher that writes a gzip WARC file; thread-safe."""
 
-    def __init__(self, path: str | os.PathLike[str], *, info: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, info: dict[str, str] | None = None, label: Path | None = None
+    ) -> None:
         self.path = Path(path)
+        self.label = label or self.path  # the file errors name (the capture, not a temporary)
         self.count = 0  # exchanges recorded
         self._lock = threading.Lock()
         self._closed = False
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent or ".", prefix=f".{self.path.name}.", suffix=".part")
-        self._tmp = Path(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(fd, 0o666 & ~umask)  # as an ordinary file, not mkstemp's 0600
-        self._fh = os.fdopen(fd, "wb")
-        self._writer = WARCWriter(self._fh, gzip=True, warc_version=WARC_VERSION)
+        fd, self._tmp = make_temporary(self.path, ".part")  # the umask's mode, not mkstemp's 0600
+        try:
+            self._fh = os.fdopen(fd, "wb")
+            self._writer = WARCWriter(self._fh, gzip=True, warc_version=WARC_VERSION)
+            self._start(info)
+        except BaseException as exc:
+            try:
+                os.close(fd) if not hasattr(self, "_fh") else self._fh.close()
+            except OSError:
+                pass
+            self._tmp.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise write_failure(self.label, exc) from None
+            raise
+
+    def _start(self, info: dict[str, str] | None) -> None:
         fields = {
             "software": f"threadkeep/{__version__} (+{HOMEPAGE})",
             "format": "WARC File Format 1.1",
@@ -104,27 +116,30 @@ class WarcRecorder:
         with self._lock:
             if self._closed:
                 raise ValueError("WarcRecorder is closed")
-            w = self._writer
-            w.write_record(
-                w.create_warc_record(
-                    response.url,
-                    "response",
-                    payload=io.BytesIO(response.body),
-                    length=len(response.body),
-                    warc_headers_dict=resp_warc,
-                    http_headers=resp_http,
+            try:
+                w = self._writer
+                w.write_record(
+                    w.create_warc_record(
+                        response.url,
+                        "response",
+                        payload=io.BytesIO(response.body),
+                        length=len(response.body),
+                        warc_headers_dict=resp_warc,
+                        http_headers=resp_http,
+                    )
                 )
-            )
-            w.write_record(
-                w.create_warc_record(
-                    request.url,
-                    "request",
-                    payload=io.BytesIO(b""),
-                    length=0,
-                    warc_headers_dict=req_warc,
-                    http_headers=req_http,
+                w.write_record(
+                    w.create_warc_record(
+                        request.url,
+                        "request",
+                        payload=io.BytesIO(b""),
+                        length=0,
+                        warc_headers_dict=req_warc,
+                        http_headers=req_http,
+                    )
                 )
-            )
+            except OSError as exc:
+                raise write_failure(self.label, exc) from None
             self.count += 1
 
     def close(self) -> None:
@@ -134,11 +149,17 @@ class WarcRecorder:
                 return
             self._closed = True
             try:
-                self._fh.flush()
-                os.fsync(self._fh.fileno())
-            finally:
-                self._fh.close()
-            os.replace(self._tmp, self.path)
+                try:
+                    self._fh.flush()
+                    os.fsync(self._fh.fileno())
+                finally:
+                    self._fh.close()
+                os.replace(self._tmp, self.path)
+            except BaseException as exc:
+                self._tmp.unlink(missing_ok=True)
+                if isinstance(exc, OSError):
+                    raise write_failure(self.label, exc) from None
+                raise
 
     def abort(self) -> None:
         """Discard the file being written."""
@@ -146,7 +167,10 @@ class WarcRecorder:
             if self._closed:
                 return
             self._closed = True
-            self._fh.close()
+            try:
+                self._fh.close()
+            except OSError:
+                pass  # a full disk: the file goes anyway
             self._tmp.unlink(missing_ok=True)
 
     def __enter__(self) -> WarcRecorder:
@@ -168,7 +192,7 @@ def read_responses(path: str | os.PathLike[str], *, max_body: int | None = None)
     out: list[CapturedResponse] = []
     seen = 0
     try:
-        with path.open("rb") as fh:
+        with open_regular(path, "a WARC file", no_link=True) as fh:
             _check_gzip(fh)
             for rec in ArchiveIterator(fh, check_digests="raise"):
                 seen += 1
@@ -194,6 +218,8 @@ def read_responses(path: str | os.PathLike[str], *, max_body: int | None = None)
                 )
     except ArchiveError:
         raise
+    except InputError as exc:
+        raise ArchiveError(str(exc)) from None
     except FileNotFoundError:
         raise ArchiveError(f"{path}: no such file") from None
     except IsADirectoryError:

@@ -14,10 +14,16 @@ __all__ = ["app", "main"]
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app, turning every expected failure into one line + exit code."""
+    import signal
+
     from threadkeep.errors import ThreadkeepError
 
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    try:  # SIGTERM ends a run as Ctrl-C does: temporaries removed, one line, exit 130
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+    except ValueError:  # not the main thread (an embedding program)
+        pass
     try:
         code = app(args=args, prog_name="threadkeep", standalone_mode=False)
     except ThreadkeepError as exc:

@@ -16,6 +16,7 @@ import typer
 
 from threadkeep._version import __version__
 from threadkeep.cli.options import (
+    AcceptEmptyOpt,
     CommentsOpt,
     CommentsSource,
     DepthOpt,
@@ -102,28 +103,47 @@ def fetch(
     no_warc: NoWarcOpt = False,
     depth: DepthOpt = None,
     no_article: NoArticleOpt = False,
+    accept_empty: AcceptEmptyOpt = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing -o file instead of merging into it (history lost).")
+    ] = False,
     *,
     net: Network,
 ) -> None:
     """Archive a thread from a URL or a saved page."""
     from threadkeep.pipeline import archive_url, is_url
 
-    if is_url(source):
-        from threadkeep.capture.replay import warc_path
+    if is_url(source) and output is not None:
+        from threadkeep.cli.output import check_output, fetch_into
 
-        with fetch_progress() as on_progress:
+        check_output(output)
+        if fmt is Format.json and not force:
+            with fetch_progress() as on_progress:
+                options = net.options(on_event=event_printer(), comments=comments.value, on_progress=on_progress)
+                fetch_into(output, source, options, keep_warc=not no_warc, accept_empty=accept_empty)
+            return
+    from threadkeep.merge import stamp_new
+
+    if is_url(source):
+        from contextlib import nullcontext
+
+        from threadkeep.capture.replay import warc_path
+        from threadkeep.sync.lock import directory_lock
+
+        held = directory_lock(output.parent) if output is not None else nullcontext()
+        with held, fetch_progress() as on_progress:  # --force, or not JSON: replace, under the lock
             warc = None if (no_warc or output is None or fmt is not Format.json) else warc_path(output)
             options = net.options(
                 on_event=event_printer(), comments=comments.value, warc_path=warc, on_progress=on_progress
             )
             thread = archive_url(source, options=options)
-    else:
-        from threadkeep.inputs import archive_file
+            stamp_new(thread)  # first_seen/last_seen and the first snapshot, for `update` to build on
+            _emit(thread, fmt, output, depth=depth, show_article=not no_article)
+        return
+    from threadkeep.inputs import archive_file
 
-        thread = archive_file(source, url)
-    from threadkeep.merge import stamp_new
-
-    stamp_new(thread)  # first_seen/last_seen and the first snapshot, for `update` to build on
+    thread = archive_file(source, url)
+    stamp_new(thread)
     _emit(thread, fmt, output, depth=depth, show_article=not no_article)
 
 
@@ -211,6 +231,7 @@ def update(
     comments: CommentsOpt = CommentsSource.auto,
     no_warc: NoWarcOpt = False,
     json_out: JsonOpt = False,
+    accept_empty: AcceptEmptyOpt = False,
     *,
     net: Network,
 ) -> None:
@@ -223,6 +244,7 @@ def update(
         archive_path,
         net.options(on_event=event_printer(), comments=comments.value),
         keep_warc=not no_warc,
+        accept_empty=accept_empty,
     )
     print(json.dumps(result.to_dict(), ensure_ascii=False) if json_out else result.describe())
 
@@ -238,6 +260,7 @@ def sync(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Hosts worked on at once.")] = 32,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (on stderr).")] = False,
     json_out: JsonOpt = False,
+    accept_empty: AcceptEmptyOpt = False,
     *,
     net: Network,
 ) -> None:
@@ -251,19 +274,27 @@ def sync(
         net.options(on_event=event_printer()),
         keep_warc=not no_warc,
         jobs=jobs,
+        accept_empty=accept_empty,
     )
 
     def failed(result) -> None:
         if result.status == "failed":
             error(result.error or result.url)
 
+    from threadkeep.cli.output import stopping_on_signals
+
     show_bar = not quiet and not json_out and sys.stdout.isatty()
-    with sync_progress(stdout_console() if show_bar else None, failed) as (on_start, on_result):
-        report = syncing.sync(entries, directory, options, on_start=on_start, on_result=on_result)
+    bar = sync_progress(stdout_console() if show_bar else None, failed)
+    with stopping_on_signals() as stop, bar as (on_start, on_result):
+        report = syncing.sync(entries, directory, options, on_start=on_start, on_result=on_result, stop=stop)
     if json_out:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     elif not quiet:
         print(report.summary())
+    if report.state_error:
+        error(report.state_error)
+    if report.interrupted:
+        error(report.interruption())
     raise typer.Exit(report.exit_code)
 
 

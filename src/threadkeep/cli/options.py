@@ -48,10 +48,37 @@ CommentsOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 NoWarcOpt = Annotated[bool, typer.Option("--no-warc", help="Do not keep the raw capture (WARC) beside archives.")]
+AcceptEmptyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--accept-empty",
+        help="Merge a page much poorer than the archive (no article, every comment gone) instead of failing.",
+    ),
+]
 
 _NETWORK = (
     ("ignore_robots", Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")], False),
     ("timeout", Annotated[float, typer.Option("--timeout", min=0.1, help="Read timeout in seconds.")], 30.0),
+    (
+        "request_timeout",
+        Annotated[
+            float,
+            typer.Option(
+                "--request-timeout", min=0.1, help="Seconds one request may take, connect to last byte (default 300)."
+            ),
+        ],
+        300.0,
+    ),
+    (
+        "max_time",
+        Annotated[
+            float,
+            typer.Option(
+                "--max-time", min=0.1, help="Seconds one thread may take: all its requests, retries, waits (1800)."
+            ),
+        ],
+        1800.0,
+    ),
     (
         "delay",
         Annotated[float, typer.Option("--delay", min=0.0, help="Minimum seconds between requests to a host.")],
@@ -71,6 +98,8 @@ class Network:
 
     ignore_robots: bool = False
     timeout: float = 30.0
+    request_timeout: float = 300.0
+    max_time: float = 1800.0
     delay: float = 1.0
     disqus_key: str | None = None
 
@@ -81,6 +110,8 @@ class Network:
         return FetchOptions(
             respect_robots=not self.ignore_robots,
             read_timeout=self.timeout,
+            request_timeout=self.request_timeout,
+            max_time=self.max_time,
             min_delay=self.delay,
             api_keys={"disqus": self.disqus_key} if self.disqus_key else {},
             on_event=on_event,
@@ -89,8 +120,8 @@ class Network:
 
 
 def network_options(command):
-    """Add --ignore-robots, --timeout, --delay and --disqus-key to a command; it receives them as
-    one `net: Network` keyword argument."""
+    """Add --ignore-robots, --timeout, --request-timeout, --max-time, --delay and --disqus-key to a
+    command; it receives them as one `net: Network` keyword argument."""
     signature = inspect.signature(command, eval_str=True)
     kept = [p for p in signature.parameters.values() if p.name != "net"]
     added = [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=a) for n, a, d in _NETWORK]

@@ -12,10 +12,19 @@ Decisions, so the CLI and the docs can rely on them:
   robots.txt is checked for every hop. Only http and https URLs are followed.
 - **Retries**: connection errors, timeouts, resets, HTTP 408, 429 and 5xx are retried `retries`
   times with exponential backoff and jitter (`backoff_base * 2**(n-1)`, "equal jitter", at most
-  `backoff_max`). A Retry-After header (seconds or an HTTP date) is used as the delay instead, capped
-  by `backoff_max`. Each retry is reported to `on_event` as a FetchEvent("retry", …).
-- **Timeouts**: `connect_timeout` to connect, `read_timeout` for each read (headers or a piece of the
-  body: "timeout after 30 s"), `total_timeout` for the whole body (a server dripping bytes).
+  `backoff_max`). A Retry-After header (seconds or an HTTP date) is used as the delay instead when it
+  is at most `backoff_max`; a longer one is honoured by not asking again: `Deferred` (a FetchError
+  with `retry_at`) at once, after one request. Each retry is reported as a FetchEvent("retry", …).
+- **Timeouts**: `connect_timeout` to connect, `read_timeout` for each read ("timeout after 30 s"),
+  and `total_timeout`, one deadline per request from connect to last byte, headers included (a
+  server dripping its status line a byte at a time; robots.txt too): "timeout after 300 s (whole
+  request)". net/deadline.py clamps every socket wait to it. `time_limit(seconds)` bounds all the
+  requests, retries and waits of one thread of work (the caller's thread): past it, "time limit
+  of N s reached", not retried.
+- **Stopping**: `cancel()` (or the `cancel` event given) ends every request and wait within a
+  quarter of a second with `Interrupted`.
+- **An empty 200** (no body, or only whitespace) is never a page: "empty response (HTTP 200, no
+  body)" for `accept="html"`.
 - **Size**: the body is streamed and decompressed here (gzip, deflate; only those are advertised in
   Accept-Encoding) in bounded steps, so `max_bytes`, counted after decompression, also stops a
   compression bomb without inflating it in memory. A Content-Length over the limit fails at once.
@@ -46,15 +55,18 @@ import hashlib
 import random
 import threading
 import time
-import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import httpx
 
-from threadkeep.errors import FetchError
-from threadkeep.net.body import Inflater
+from threadkeep import timefmt
+from threadkeep.errors import Deferred, FetchError, Interrupted, hide_credentials
+from threadkeep.net import deadline
+from threadkeep.net.exchange import Exchange, Transient, read_response
 from threadkeep.net.http import (
     DEFAULT_USER_AGENT,
     Accept,
@@ -65,15 +77,18 @@ from threadkeep.net.http import (
     Response,
     ResponseInfo,
     accepts,
+    check_url,
+    connect_reason,
+    duration_text,
     host_key,
     mime_of,
     one_line,
+    protocol_reason,
     retry_after_seconds,
     seconds,
-    size_text,
 )
 from threadkeep.net.robots import Robots
-from threadkeep.timefmt import now_iso
+from threadkeep.timefmt import now_iso, utc_iso
 
 __all__ = [
     "DEFAULT_USER_AGENT",
@@ -97,24 +112,6 @@ _RETRY_STATUSES = frozenset({408, 429})
 _ROBOTS_MAX_BYTES = 512 * 1024
 
 
-class _Transient(Exception):
-    """A failure worth retrying (network, timeout, reset); cause is the one-line reason."""
-
-    def __init__(self, cause: str) -> None:
-        super().__init__(cause)
-        self.cause = cause
-
-
-@dataclass
-class _Exchange:
-    url: str
-    status: int
-    reason: str
-    headers: httpx.Headers
-    raw_headers: list[tuple[str, str]]
-    content: bytes
-
-
 @dataclass
 class _Host:
     lock: threading.Lock = field(default_factory=threading.Lock)  # one request at a time
@@ -135,13 +132,16 @@ class Fetcher:
         transport: httpx.BaseTransport | None = None,
         on_event: Callable[[FetchEvent], None] | None = None,
         recorder: Recorder | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        cancel: threading.Event | None = None,
     ) -> None:
         self.config = config or FetchConfig()
         self.on_event = on_event
         self.recorder = recorder
+        self.cancel_event = cancel if cancel is not None else threading.Event()
         self._sleep = sleep
+        self._limits = threading.local()  # per calling thread: the time_limit() deadline
         self._clock = clock
         self._random = random.Random()
         c = self.config
@@ -150,12 +150,46 @@ class Fetcher:
             follow_redirects=False,
             timeout=httpx.Timeout(connect=c.connect_timeout, read=c.read_timeout, write=c.read_timeout, pool=None),
             headers={"User-Agent": c.user_agent, "Accept-Encoding": "gzip, deflate"},
+            event_hooks={"response": [self._note_location]},
         )
+        deadline.wrap_client(self._client)
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
 
     def close(self) -> None:
         self._client.close()
+
+    def cancel(self) -> None:
+        """Stop every request and wait of this Fetcher, in every thread, with Interrupted."""
+        self.cancel_event.set()
+
+    @contextmanager
+    def time_limit(self, limit: float | None) -> Iterator[None]:
+        """Bound every request, retry and wait made by the calling thread inside the block."""
+        previous = getattr(self._limits, "value", None)
+        self._limits.value = None if limit is None else (time.monotonic() + limit, limit)
+        try:
+            yield
+        finally:
+            self._limits.value = previous
+
+    def _limit(self) -> tuple[float, float] | None:
+        return getattr(self._limits, "value", None)
+
+    def _check_time(self, asked: str, after: float = 0.0) -> None:
+        """Raise when cancelled, or when the thread's time limit falls within `after` seconds."""
+        if self.cancel_event.is_set():
+            raise Interrupted(f"{asked}: interrupted")
+        limit = self._limit()
+        if limit is not None and time.monotonic() + after >= limit[0]:
+            raise FetchError(asked, f"time limit of {seconds(limit[1])} reached")
+
+    def _pause(self, asked: str, delay: float) -> None:
+        self._check_time(asked, delay)
+        if self._sleep is not None:
+            self._sleep(delay)
+        elif self.cancel_event.wait(delay):
+            raise Interrupted(f"{asked}: interrupted")
 
     def __enter__(self) -> Fetcher:
         return self
@@ -176,6 +210,8 @@ class Fetcher:
         """GET `url`; raise FetchError with a one-line cause on any failure."""
         if accept not in _ACCEPT_HEADERS:
             raise ValueError(f"unknown accept kind: {accept!r}")
+        check_url(url, url)
+        self._check_time(url)
         start = self._clock()
         headers = {"Accept": _ACCEPT_HEADERS[accept]}
         if etag:
@@ -186,7 +222,7 @@ class Fetcher:
         visits: dict[str, int] = {url: 1}
         chain: list[str] = []
         while True:
-            self._check_scheme(url, current)
+            check_url(url, current)
             if self.config.respect_robots and not self._allowed(current):
                 where = "" if current == url else f" (redirected to {current})"
                 raise FetchError(url, f"blocked by robots.txt{where}")
@@ -197,8 +233,10 @@ class Fetcher:
                     raise FetchError(url, f"HTTP {ex.status} without a Location header", status=ex.status)
                 try:
                     nxt = str(httpx.URL(current).join(location.strip()))
-                except httpx.InvalidURL:
-                    raise FetchError(url, f"invalid redirect location {location!r}", status=ex.status) from None
+                    check_url(url, nxt)
+                except (httpx.InvalidURL, ValueError, FetchError):
+                    shown = location.strip()[:200]
+                    raise FetchError(url, f"invalid redirect location {shown!r}", status=ex.status) from None
                 if visits.get(nxt, 0) >= 2:
                     raise FetchError(url, "redirect loop", status=ex.status)
                 if len(chain) >= self.config.max_redirects:
@@ -216,6 +254,8 @@ class Fetcher:
         if ex.status != 304 and not accepts(accept, ctype):
             kind = {"html": "HTML", "json": "JSON", "xml": "XML"}[accept]
             raise FetchError(url, f"not {kind} (content-type {mime_of(ctype)}){where}", status=ex.status)
+        if accept == "html" and ex.status == 200 and not ex.content.strip():
+            raise FetchError(url, f"empty response (HTTP 200, no body){where}", status=ex.status)
         return Response(
             url=url,
             final_url=current,
@@ -266,9 +306,15 @@ class Fetcher:
                 )
                 location = ex.headers.get("location")
                 if ex.status in _REDIRECTS and location:
-                    current = str(httpx.URL(current).join(location.strip()))
+                    try:
+                        current = str(httpx.URL(current).join(location.strip()))
+                        check_url(robots_url, current)
+                    except (httpx.InvalidURL, ValueError, FetchError):
+                        raise FetchError(robots_url, "invalid redirect location") from None
                     continue
                 break
+        except (Interrupted, Deferred):
+            raise
         except FetchError as exc:
             self._emit("robots", robots_url, f"{robots_url}: {exc.cause}; allowing all")
             return
@@ -284,14 +330,9 @@ class Fetcher:
 
     # -- requests --------------------------------------------------------------------------------
 
-    def _check_scheme(self, asked: str, url: str) -> None:
-        scheme = urlsplit(url).scheme.lower()
-        if scheme not in ("http", "https"):
-            raise FetchError(asked, f"unsupported URL scheme {scheme!r}" if scheme else "not an absolute URL")
-
     def _emit(self, kind: str, url: str, message: str, attempt: int = 0, delay: float = 0.0) -> None:
         if self.on_event is not None:
-            self.on_event(FetchEvent(kind, url, message, attempt, delay))
+            self.on_event(FetchEvent(kind, hide_credentials(url), hide_credentials(message), attempt, delay))
 
     def _backoff(self, attempt: int) -> float:
         c = self.config
@@ -307,14 +348,14 @@ class Fetcher:
         *,
         retries: int | None = None,
         partial: bool = False,
-    ) -> _Exchange:
+    ) -> Exchange:
         retries = self.config.retries if retries is None else retries
         attempt = 0
         while True:
             retry_after = None
             try:
                 ex = self._exchange(asked, url, headers, limit, partial)
-            except _Transient as exc:
+            except Transient as exc:
                 cause = exc.cause
                 status = None
             else:
@@ -322,16 +363,24 @@ class Fetcher:
                     return ex
                 cause, status = f"HTTP {ex.status}", ex.status
                 retry_after = retry_after_seconds(ex.headers.get("retry-after"))
+            where = "" if url == asked else f" at {url}"
+            if retry_after is not None and retry_after > self.config.backoff_max:
+                at = utc_iso(timefmt.clock() + timedelta(seconds=retry_after))
+                raise Deferred(
+                    asked,
+                    f"{cause}{where}: the server asks to wait {duration_text(retry_after)} (until {at})",
+                    status=status,
+                    retry_at=at,
+                )
             if attempt >= retries:
-                where = "" if url == asked else f" at {url}"
                 raise FetchError(asked, cause + where, status=status)
             attempt += 1
-            delay = self._backoff(attempt) if retry_after is None else min(retry_after, self.config.backoff_max)
+            delay = self._backoff(attempt) if retry_after is None else retry_after
             self._emit("retry", url, f"{url}: {cause}; retry {attempt}/{retries} in {delay:.1f} s", attempt, delay)
             if delay > 0:
-                self._sleep(delay)
+                self._pause(asked, delay)
 
-    def _exchange(self, asked: str, url: str, headers: dict[str, str], limit: int | None, partial: bool) -> _Exchange:
+    def _exchange(self, asked: str, url: str, headers: dict[str, str], limit: int | None, partial: bool) -> Exchange:
         """One request, spaced from the previous one to the same host."""
         host = self._host(url)
         with host.lock:
@@ -340,144 +389,86 @@ class Fetcher:
                 wait = host.last + gap - self._clock()
                 if wait > 0:
                     self._emit("wait", url, f"{url}: waiting {wait:.1f} s before the next request to this host")
-                    self._sleep(wait)
+                    self._pause(asked, wait)
             try:
                 return self._send(asked, url, headers, limit, partial)
             finally:
                 host.last = self._clock()
 
-    def _send(self, asked: str, url: str, headers: dict[str, str], limit: int | None, partial: bool) -> _Exchange:
+    def _send(self, asked: str, url: str, headers: dict[str, str], limit: int | None, partial: bool) -> Exchange:
         c = self.config
         try:
             request = self._client.build_request("GET", url, headers=headers)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             raise FetchError(asked, f"invalid URL ({one_line(exc)})") from None
+        self._check_time(asked)
+        thread_limit = self._limit()
+        ends = time.monotonic() + c.total_timeout
+        with deadline.budget(min(ends, thread_limit[0]) if thread_limit else ends, self.cancel_event) as b:
+            return self._send_within(asked, request, limit, partial, b)
+
+    def _note_location(self, response: httpx.Response) -> None:
+        """Keep a redirect's Location: httpx parses it inside send() and may refuse it there."""
+        self._limits.location = response.headers.get("location")
+
+    def _bad_location(self, asked: str) -> FetchError:
+        location = (getattr(self._limits, "location", None) or "").strip()
+        scheme = location.split(":", 1)[0].lower() if ":" in location else ""
+        if scheme.isalpha() and scheme not in ("http", "https"):
+            return FetchError(asked, f"redirect to an unsupported URL scheme {scheme!r}")
+        return FetchError(asked, f"invalid redirect location {location[:200]!r}")
+
+    def _cut(self, asked: str, b: deadline.Budget, default: BaseException) -> BaseException:
+        """What a timed-out or broken socket operation means: the default, unless the budget cut it."""
+        if b.hit == "cancel" or self.cancel_event.is_set():
+            return Interrupted(f"{asked}: interrupted")
+        if b.hit == "deadline" or (b.deadline is not None and time.monotonic() >= b.deadline):
+            limit = self._limit()
+            if limit is not None and time.monotonic() >= limit[0] - 0.05:
+                return FetchError(asked, f"time limit of {seconds(limit[1])} reached")
+            return Transient(f"timeout after {seconds(self.config.total_timeout)} (whole request)")
+        return default
+
+    def _send_within(self, asked, request, limit, partial, b: deadline.Budget) -> Exchange:
+        c = self.config
         sent_at = now_iso(micro=True)
+        self._limits.location = None
         try:
             resp = self._client.send(request, stream=True)
         except httpx.ConnectTimeout:
-            raise _Transient(f"connection failed: timeout after {seconds(c.connect_timeout)}") from None
+            raise self._cut(
+                asked, b, Transient(f"connection failed: timeout after {seconds(c.connect_timeout)}")
+            ) from None
         except httpx.TimeoutException:
-            raise _Transient(f"timeout after {seconds(c.read_timeout)}") from None
+            raise self._cut(asked, b, Transient(f"timeout after {seconds(c.read_timeout)}")) from None
         except httpx.ConnectError as exc:
-            raise _Transient(f"connection failed: {_connect_reason(exc)}") from None
-        except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError):
-            raise _Transient("connection reset") from None
+            raise Transient(f"connection failed: {connect_reason(exc)}") from None
+        except (httpx.ReadError, httpx.WriteError):
+            raise self._cut(asked, b, Transient("connection reset")) from None
+        except httpx.RemoteProtocolError as exc:
+            if "location header" in str(exc).lower():
+                raise self._bad_location(asked) from None
+            raise self._cut(asked, b, Transient(protocol_reason(exc))) from None
+        except httpx.InvalidURL:  # the Location of a redirect (the request's own URL was checked)
+            raise self._bad_location(asked) from None
         except httpx.UnsupportedProtocol as exc:
             raise FetchError(asked, f"invalid URL ({one_line(exc)})") from None
         except httpx.HTTPError as exc:
-            raise _Transient(f"connection failed: {one_line(exc)}") from None
+            raise Transient(f"connection failed: {one_line(exc)}") from None
         received_at = now_iso(micro=True)
         try:
-            return self._read(asked, request, resp, limit, partial, sent_at, received_at)
+            return read_response(
+                asked,
+                request,
+                resp,
+                limit=limit,
+                partial=partial,
+                sent_at=sent_at,
+                received_at=received_at,
+                config=c,
+                clock=self._clock,
+                recorder=self.recorder,
+                cut=lambda default: self._cut(asked, b, default),
+            )
         finally:
             resp.close()
-
-    def _read(
-        self,
-        asked: str,
-        request: httpx.Request,
-        resp: httpx.Response,
-        limit: int | None,
-        partial: bool,
-        sent_at: str,
-        received_at: str,
-    ) -> _Exchange:
-        c = self.config
-        raw_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in resp.headers.raw]
-        remote_ip = _remote_ip(resp)
-        wire: list[bytes] = []
-        body: list[bytes] = []
-        size = 0
-        truncated: str | None = None
-        failure: BaseException | None = None
-        encoding = resp.headers.get("content-encoding", "identity").strip().lower()
-        if encoding == "x-gzip":
-            encoding = "gzip"
-        declared = resp.headers.get("content-length", "").strip()
-        too_big = limit is not None and declared.isdigit() and int(declared) > limit
-        if too_big and not partial and encoding == "identity":
-            truncated = "length"  # not worth reading
-        elif encoding not in ("identity", "gzip", "deflate"):
-            failure = FetchError(asked, f"unsupported content-encoding {encoding}", status=resp.status_code)
-        else:
-            inflater = None if encoding == "identity" else Inflater(encoding)
-            if resp.is_stream_consumed:  # a transport that read the body already (httpx.MockTransport)
-                inflater, chunks = None, iter([resp.content])
-            else:
-                chunks = resp.iter_raw()
-            keep_wire = inflater is not None and self.recorder is not None  # identity: the body is the wire
-            deadline = self._clock() + c.total_timeout
-            try:
-                for chunk in chunks:
-                    if keep_wire:
-                        wire.append(chunk)
-                    if self._clock() > deadline:
-                        truncated = "time"
-                        failure = _Transient(f"timeout after {seconds(c.total_timeout)} (whole response)")
-                        break
-                    for piece in inflater.feed(chunk) if inflater is not None else [chunk]:
-                        size += len(piece)
-                        if limit is not None and size > limit:
-                            truncated = "length"
-                            body.append(piece[: len(piece) - (size - limit)])
-                            break
-                        body.append(piece)
-                    if truncated:
-                        break
-                if inflater is not None and not truncated:
-                    body.append(inflater.flush())
-            except zlib.error as exc:
-                failure = FetchError(asked, f"invalid {encoding} body ({one_line(exc)})", status=resp.status_code)
-            except httpx.TimeoutException:
-                truncated, failure = "time", _Transient(f"timeout after {seconds(c.read_timeout)}")
-            except (httpx.ReadError, httpx.RemoteProtocolError):
-                truncated, failure = "disconnect", _Transient("connection reset")
-            except httpx.HTTPError as exc:
-                truncated, failure = "disconnect", _Transient(f"connection failed: {one_line(exc)}")
-        content = b"".join(body)
-        if self.recorder is not None:
-            self.recorder.record(
-                RequestInfo(
-                    method=request.method,
-                    url=str(request.url),
-                    headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
-                    http_version=resp.http_version,
-                    date=sent_at,
-                ),
-                ResponseInfo(
-                    url=str(request.url),
-                    status=resp.status_code,
-                    reason=resp.reason_phrase,
-                    http_version=resp.http_version,
-                    headers=[(k, v) for k, v in raw_headers if k.lower() != "transfer-encoding"],
-                    body=b"".join(wire) if wire else content,
-                    remote_ip=remote_ip,
-                    date=received_at,
-                    truncated=truncated,
-                ),
-            )
-        if failure is not None:
-            raise failure
-        if truncated == "length" and not partial:
-            raise FetchError(asked, f"body over the limit ({size_text(limit or 0)})", status=resp.status_code)
-        return _Exchange(str(request.url), resp.status_code, resp.reason_phrase, resp.headers, raw_headers, content)
-
-
-def _connect_reason(exc: httpx.ConnectError) -> str:
-    text = one_line(exc)
-    # "[Errno 111] Connection refused" -> "connection refused"
-    if text.startswith("[Errno") and "]" in text:
-        text = text.split("]", 1)[1].strip()
-    return text[:1].lower() + text[1:] if text else "unknown error"
-
-
-def _remote_ip(resp: httpx.Response) -> str | None:
-    stream = resp.extensions.get("network_stream")
-    if stream is None:
-        return None
-    try:
-        addr = stream.get_extra_info("server_addr")
-    except Exception:
-        return None
-    return str(addr[0]) if addr else None

@@ -182,3 +182,41 @@ def retry_after_seconds(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def check_url(asked: str, url: str) -> None:
+    """FetchError unless url is an http(s) URL httpx can send (`http://[::1/x` is not)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port out of range or not a number)
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise FetchError(asked, f"invalid URL ({one_line(exc)})") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise FetchError(asked, f"unsupported URL scheme {scheme!r}" if scheme else "not an absolute URL")
+    if not parts.hostname:
+        raise FetchError(asked, "invalid URL (no host)")
+
+
+def protocol_reason(exc: httpx.RemoteProtocolError) -> str:
+    text = one_line(exc)
+    if "disconnected" in text.lower() or "incomplete" in text.lower() or "peer closed" in text.lower():
+        return "connection reset"
+    return f"invalid HTTP response ({text[:120]})"
+
+
+def duration_text(s: float) -> str:
+    if s < 120:
+        return f"{s:.0f} s"
+    if s < 7200:
+        return f"{s / 60:.0f} min"
+    return f"{s / 3600:.1f} h"
+
+
+def connect_reason(exc: httpx.ConnectError) -> str:
+    text = one_line(exc)
+    # "[Errno 111] Connection refused" -> "connection refused"
+    if text.startswith("[Errno") and "]" in text:
+        text = text.split("]", 1)[1].strip()
+    return text[:1].lower() + text[1:] if text else "unknown error"

@@ -27,16 +27,26 @@ The decisions (docs/sync.md has them for users):
   scheme://host:port, spaced by the delay). The watch list is grouped by host; each group is
   worked through in order by one worker, groups run in parallel (up to `jobs`), the largest
   first. One thread failing never stops the others.
+- **"Later".** A host that answers 429/503 with a Retry-After longer than the Fetcher waits
+  defers its thread and every thread of that host still to come in this run (status "deferred",
+  no request); the time is kept in DIR's state (`retry_at`) and later runs skip the host until
+  then. Deferred threads are no failure (exit 0); the summary counts them.
+- **Stopping.** `stop` (set by the CLI on SIGINT/SIGTERM) ends every request and wait at once
+  (the Fetcher's cancel), lets a write in progress finish (writes are atomic anyway), checks no
+  further thread, saves the state of the threads checked and returns a report with
+  `interrupted` set.
+- **Bounded.** Each thread gets `FetchOptions.max_time` for all its requests; DIR's state and the
+  summary are written even when some thread's write failed (a full disk fails that thread).
 """
 
 from __future__ import annotations
 
-from threadkeep.errors import InputError, ThreadkeepError
+from threadkeep.errors import Deferred, InputError, Interrupted, ThreadkeepError
 from threadkeep.net.http import host_key
 from threadkeep.paths import archive_path
 from threadkeep.pipeline import FetchOptions
-from threadkeep.store import write_atomic
-from threadkeep.sync.check import RoutingRecorder, ThreadResult, check_thread, update_archive
+from threadkeep.store import read_file, write_atomic
+from threadkeep.sync.check import RoutingRecorder, ThreadResult, check_thread, deferred_result, update_archive
 from threadkeep.sync.lock import LOCK_NAME, clean_stale_temporaries, directory_lock
 from threadkeep.timefmt import now_iso
 from threadkeep.watchlist import WatchEntry, read_watchlist
@@ -73,6 +83,7 @@ class SyncOptions:
     fetch: FetchOptions = field(default_factory=FetchOptions)
     keep_warc: bool = True
     jobs: int = 32  # host groups worked on at once
+    accept_empty: bool = False  # merge a page much poorer than its archive (see sync.check.poorer)
 
 
 @dataclass
@@ -81,6 +92,9 @@ class SyncReport:
     started: str
     finished: str
     elapsed: float
+    planned: int = 0  # threads in the watch list
+    interrupted: bool = False  # stopped by SIGINT/SIGTERM before every thread was checked
+    state_error: str | None = None  # DIR's state could not be saved (one line)
 
     @property
     def failed(self) -> list[ThreadResult]:
@@ -88,10 +102,12 @@ class SyncReport:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed else 0
+        if self.interrupted:
+            return 130
+        return 1 if self.failed or self.state_error else 0
 
     def totals(self) -> dict[str, int]:
-        t = {"threads": len(self.results), "new": 0, "changed": 0, "unchanged": 0, "failed": 0}
+        t = {"threads": len(self.results), "new": 0, "changed": 0, "unchanged": 0, "failed": 0, "deferred": 0}
         t.update({k: 0 for k in ("added", "edited", "deleted", "removed", "restored")})
         t["threads_with_new_comments"] = 0
         for r in self.results:
@@ -115,7 +131,14 @@ class SyncReport:
         parts += [f"{t[k]} {k}" for k in ("edited", "deleted", "removed", "restored") if t[k]]
         if t["failed"]:
             parts.append(f"{t['failed']} failed")
+        if t["deferred"]:
+            until = max(r.retry_at or "" for r in self.results if r.status == "deferred")
+            parts.append(f"{t['deferred']} deferred (the host asked to wait, until {until})")
         return f"{n} thread{'s' * (n != 1)}: {', '.join(parts) if parts else 'no changes'}"
+
+    def interruption(self) -> str:
+        """'interrupted: 3 of 12 threads checked'."""
+        return f"interrupted: {len(self.results)} of {self.planned} threads checked"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -125,6 +148,8 @@ class SyncReport:
             "finished": self.finished,
             "elapsed_seconds": round(self.elapsed, 3),
             "exit_code": self.exit_code,
+            "interrupted": self.interrupted,
+            "state_error": self.state_error,
             "results": [r.to_dict() for r in self.results],
         }
 
@@ -136,6 +161,7 @@ def sync(
     *,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[ThreadResult], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> SyncReport:
     """Check every thread of the watch list into DIR (see the module doc). Raises LockedError."""
     from threadkeep.net.fetch import Fetcher
@@ -149,8 +175,10 @@ def sync(
     if not directory.is_dir():
         raise InputError(f"{directory}: not a directory")
     started, t0 = now_iso(), time.monotonic()
+    stop = stop if stop is not None else threading.Event()
     with directory_lock(directory):
         clean_stale_temporaries(directory)
+        waits = _host_waits(_load_state(directory), started)
         if on_start is not None:
             on_start(len(entries))
         groups: dict[str, list[WatchEntry]] = {}
@@ -162,11 +190,23 @@ def sync(
         done_lock = threading.Lock()
         router = RoutingRecorder()
 
-        def one(fetcher, entry: WatchEntry) -> ThreadResult:
+        def one(fetcher, entry: WatchEntry) -> ThreadResult | None:
             path = archive_path(directory, entry.stem)
             fetch_options = replace(copy.copy(options.fetch), comments=entry.comments)
             try:
-                return check_thread(path, entry.url, fetcher, fetch_options, router=router, keep_warc=options.keep_warc)
+                return check_thread(
+                    path,
+                    entry.url,
+                    fetcher,
+                    fetch_options,
+                    router=router,
+                    keep_warc=options.keep_warc,
+                    accept_empty=options.accept_empty,
+                )
+            except Interrupted:
+                return None  # not checked
+            except Deferred as exc:
+                return deferred_result(entry.url, path, exc)
             except ThreadkeepError as exc:
                 return ThreadResult(entry.url, path, "failed", error=str(exc), checked_at=now_iso())
             except Exception as exc:  # a bug must not stop the other threads
@@ -174,34 +214,71 @@ def sync(
                 return ThreadResult(entry.url, path, "failed", error=error, checked_at=now_iso())
 
         def work(fetcher, group: list[WatchEntry]) -> None:
+            later = waits.get(host_key(group[0].url))  # (retry_at, why) from an earlier run
             for entry in group:
-                result = one(fetcher, entry)
+                if stop.is_set():
+                    return
+                if later is not None:
+                    path = archive_path(directory, entry.stem)
+                    result = deferred_result(
+                        entry.url, path, Deferred(entry.url, later[1], status=None, retry_at=later[0])
+                    )
+                else:
+                    result = one(fetcher, entry)
+                if result is None:
+                    return
+                if result.status == "deferred" and later is None:
+                    later = (result.retry_at or "", result.error or "the server asked to wait")
                 with done_lock:
                     results[index[id(entry)]] = result
                     if on_result is not None:
                         on_result(result)
 
         config = options.fetch.fetch_config()
-        with Fetcher(config, on_event=options.fetch.on_event, recorder=router) as fetcher:
+        with Fetcher(config, on_event=options.fetch.on_event, recorder=router, cancel=stop) as fetcher:
             workers = max(1, min(options.jobs, len(ordered)))
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="threadkeep-sync") as pool:
                 futures = [pool.submit(work, fetcher, g) for g in ordered]
                 for fut in futures:
                     fut.result()
         report = SyncReport([results[i] for i in sorted(results)], started, now_iso(), time.monotonic() - t0)
-        _save_state(directory, report)
+        report.planned = len(entries)
+        report.interrupted = stop.is_set() and len(results) < len(entries)
+        try:
+            _save_state(directory, report)
+        except ThreadkeepError as exc:  # a full disk: the summary still tells what was done
+            report.state_error = f"{directory / STATE_NAME}: the state was not saved: {exc}"
     return report
+
+
+def _load_state(directory: Path) -> dict[str, Any]:
+    try:
+        state = json.loads(read_file(directory / STATE_NAME, "a state file", limit=64 * 1024 * 1024))
+        threads = state.get("threads") if isinstance(state, dict) else None
+    except (ThreadkeepError, ValueError, RecursionError):
+        return {}
+    return threads if isinstance(threads, dict) else {}
+
+
+def _host_waits(threads: dict[str, Any], now: str) -> dict[str, tuple[str, str]]:
+    """host -> (retry_at, why) for the hosts that asked an earlier run to wait until after now."""
+    out: dict[str, tuple[str, str]] = {}
+    for url, t in threads.items():
+        at = t.get("retry_at") if isinstance(t, dict) else None
+        if isinstance(at, str) and at > now:
+            try:
+                host = host_key(url)
+            except ValueError:
+                continue
+            if host not in out or at > out[host][0]:
+                out[host] = (at, f"the host asked to wait until {at} (an earlier run)")
+    return out
 
 
 def _save_state(directory: Path, report: SyncReport) -> None:
     """DIR/.threadkeep-state: when each thread was last checked and how it went."""
     path = directory / STATE_NAME
-    try:
-        state = json.loads(path.read_text("utf-8"))
-        threads = state.get("threads") if isinstance(state, dict) else None
-        threads = threads if isinstance(threads, dict) else {}
-    except (OSError, ValueError):
-        threads = {}
+    threads = _load_state(directory)
     for r in report.results:
         previous = threads.get(r.url) if isinstance(threads.get(r.url), dict) else {}
         threads[r.url] = {
@@ -209,11 +286,17 @@ def _save_state(directory: Path, report: SyncReport) -> None:
             "last_checked": r.checked_at,
             "last_result": r.status,
             "last_error": r.error,
-            "last_success": r.checked_at if r.status != "failed" else previous.get("last_success"),
+            "last_success": r.checked_at if r.status not in ("failed", "deferred") else previous.get("last_success"),
+            "retry_at": r.retry_at if r.status == "deferred" else None,
         }
     state = {
         "version": 1,
-        "last_run": {"started": report.started, "finished": report.finished, "summary": report.summary()},
+        "last_run": {
+            "started": report.started,
+            "finished": report.finished,
+            "summary": report.summary(),
+            "interrupted": report.interrupted,
+        },
         "threads": threads,
     }
     write_atomic(path, json.dumps(state, indent=2, ensure_ascii=False) + "\n")

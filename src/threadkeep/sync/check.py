@@ -1,11 +1,17 @@
-"""Checking one thread against its archive (`update`, and each thread of a `sync`): fetch with the
-stored validators, merge, and write the archive and its capture only when something changed."""
+"""Checking one thread against its archive (`update`, `fetch -o` over an archive, and each thread
+of a `sync`): fetch with the stored validators, merge, and write the archive and its capture only
+when something changed.
+
+Guards, in order: the archive is a regular file in DIR (a link is followed only to a file inside
+DIR, which is then rewritten in place; its capture is never read through a link); the fetch is
+bounded by `FetchOptions.max_time`; a page much poorer than the archive (no article where there
+was one, every comment gone at once: an empty or cut-short 200) is not merged but fails the
+check (`PoorerPage`), unless `accept_empty`; every temporary is removed on failure."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from threadkeep.capture.replay import warc_path
-from threadkeep.errors import InputError
+from threadkeep.errors import Deferred, FetchError, InputError
+from threadkeep.files import inside_dir, make_temporary, open_regular, refuse_link, write_failure
 from threadkeep.merge import Changes, merge, stamp_new
 from threadkeep.pipeline import FetchOptions, NotModified, fetch_thread
 from threadkeep.store import load_archive, save_archive
-from threadkeep.sync.lock import directory_lock
+from threadkeep.sync.lock import clean_stale_temporaries, directory_lock
 from threadkeep.timefmt import now_iso
 
 
@@ -45,23 +52,38 @@ class RoutingRecorder:
             target.record(request, response)
 
 
+class PoorerPage(FetchError):
+    """The page fetched holds much less than the archive: most likely a broken response."""
+
+
+def poorer(old, new) -> str | None:
+    """Why `new` looks like a broken page next to the archive `old`, or None."""
+    if (old.article.text or "").strip() and not (new.article.text or "").strip():
+        return "no article where the archive has one"
+    live = sum(1 for c in old.all_comments() if c.removed_upstream_at is None)
+    if live and not any(True for _ in new.all_comments()):
+        return f"no comments where the archive has {live}"
+    return None
+
+
 def _append_capture(new_part: Path, final: Path) -> None:
     """final := final's records (if any) + new_part's, atomically; new_part is removed."""
-    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp")
+    fd, tmp = make_temporary(final, ".tmp")  # final's mode, or the umask's for a new one
     try:
         with os.fdopen(fd, "wb") as out:
             for src in (final, new_part):
-                try:
-                    with src.open("rb") as fh:
-                        shutil.copyfileobj(fh, out, 1024 * 1024)
-                except FileNotFoundError:
+                if not src.exists():
                     continue
+                with open_regular(src, "a WARC file", no_link=True) as fh:
+                    shutil.copyfileobj(fh, out, 1024 * 1024)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
         os.replace(tmp, final)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        new_part.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise write_failure(final, exc) from None
         raise
     new_part.unlink(missing_ok=True)
 
@@ -73,17 +95,20 @@ def _append_capture(new_part: Path, final: Path) -> None:
 class ThreadResult:
     url: str
     archive: Path
-    status: str  # "new", "changed", "unchanged", "failed"
+    status: str  # "new", "changed", "unchanged", "failed", "deferred" (the host asked for later)
     changes: Changes | None = None
     comments: int = 0  # comments in the archive after the check
     error: str | None = None
     not_modified: bool = False  # the server answered 304
     checked_at: str = ""
+    retry_at: str | None = None  # deferred: not before this time (ISO 8601 UTC)
 
     def describe(self) -> str:
         """One line for `threadkeep update`: 'thread.json: 1 new comment, 1 edited (9 comments)'."""
         if self.status == "failed":
             return f"{self.archive}: failed: {self.error}"
+        if self.status == "deferred":
+            return f"{self.archive}: deferred until {self.retry_at}: {self.error}"
         if self.status == "new":
             return f"{self.archive}: new archive ({self.comments} comments)"
         if self.status == "unchanged":
@@ -106,6 +131,7 @@ class ThreadResult:
             "changes": self.changes.to_dict() if self.changes is not None else None,
             "error": self.error,
             "checked_at": self.checked_at,
+            "retry_at": self.retry_at,
         }
 
 
@@ -117,12 +143,18 @@ def check_thread(
     *,
     router: RoutingRecorder | None = None,
     keep_warc: bool = True,
+    accept_empty: bool = False,
 ) -> ThreadResult:
     """Bring the archive at `path` up to date with `url` (default: the archive's source URL);
-    create it when it does not exist. Writes only when something changed."""
+    create it when it does not exist. Writes only when something changed. Raises on failure
+    (Deferred when the host asked to come back later, PoorerPage for a broken-looking page)."""
     from threadkeep.capture.warc import WarcRecorder
 
-    old = load_archive(path) if path.exists() else None
+    directory = path.parent if str(path.parent) else Path(".")
+    path = inside_dir(path, directory)  # a link inside DIR: its target; out of DIR: refused
+    capture = warc_path(path)
+    refuse_link(capture)
+    old = load_archive(path) if os.path.lexists(path) else None
     if url is None:
         if old is None or not old.source.url:
             raise InputError(f"{path}: the archive does not record its source URL; it cannot be updated")
@@ -133,15 +165,17 @@ def check_thread(
     checked_at = now_iso()
 
     recorder = None
-    new_part = path.with_name(f".{path.name}.tk-new.warc.gz")
+    new_part = path.with_name(f".{path.name}.tk{os.getpid()}-new.warc.gz")
     if keep_warc and router is not None:
-        recorder = WarcRecorder(new_part, info={"threadkeep-url": url})
+        recorder = WarcRecorder(new_part, info={"threadkeep-url": url}, label=capture)
+    limit = getattr(fetcher, "time_limit", None)
     try:
-        if recorder is not None and router is not None:
-            with router.capturing(recorder):
+        with limit(options.max_time) if limit is not None else _nothing():
+            if recorder is not None and router is not None:
+                with router.capturing(recorder):
+                    new = fetch_thread(fetcher, url, options, etag=etag, last_modified=last_modified)
+            else:
                 new = fetch_thread(fetcher, url, options, etag=etag, last_modified=last_modified)
-        else:
-            new = fetch_thread(fetcher, url, options, etag=etag, last_modified=last_modified)
     except NotModified:
         if recorder is not None:
             recorder.abort()
@@ -151,7 +185,28 @@ def check_thread(
         if recorder is not None:
             recorder.abort()
         raise
+    try:
+        return _merge_and_write(path, capture, url, old, new, recorder, new_part, checked_at, accept_empty)
+    except BaseException:
+        if recorder is not None:
+            recorder.abort()
+        new_part.unlink(missing_ok=True)
+        raise
 
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def _merge_and_write(path, capture, url, old, new, recorder, new_part, checked_at, accept_empty) -> ThreadResult:
+    if old is not None and not accept_empty:
+        why = poorer(old, new)
+        if why is not None:
+            raise PoorerPage(
+                url,
+                f"the page fetched is much poorer than the archive ({why}); nothing merged (--accept-empty takes it)",
+            )
     seen_at = new.source.fetched_at or checked_at
     if old is None:
         thread, changes, status = stamp_new(new, seen_at), Changes(), "new"
@@ -167,25 +222,40 @@ def check_thread(
         return ThreadResult(url, path, status, changes, count, checked_at=checked_at)
     if recorder is not None:
         recorder.close()
-        _append_capture(new_part, warc_path(path))
+        _append_capture(new_part, capture)
     save_archive(thread, path)
     return ThreadResult(url, path, status, changes, count, checked_at=checked_at)
 
 
+def deferred_result(url: str, path: Path, exc: Deferred) -> ThreadResult:
+    return ThreadResult(url, path, "deferred", error=exc.cause, checked_at=now_iso(), retry_at=exc.retry_at)
+
+
 def update_archive(
-    path: str | Path, options: FetchOptions | None = None, *, keep_warc: bool = True, fetcher=None
+    path: str | Path,
+    options: FetchOptions | None = None,
+    *,
+    keep_warc: bool = True,
+    fetcher=None,
+    url: str | None = None,
+    accept_empty: bool = False,
+    cancel: threading.Event | None = None,
 ) -> ThreadResult:
-    """`threadkeep update`: re-fetch one archive's source and merge; raises on failure."""
+    """`threadkeep update` (and `fetch -o` onto an archive, with `url`): re-fetch one archive's
+    source and merge, under the lock of its directory; raises on failure."""
     from threadkeep.net.fetch import Fetcher
 
     path = Path(path)
     options = options or FetchOptions()
-    if not path.exists():
+    if url is None and not os.path.lexists(path):
         raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not an archive")
     directory = path.parent if str(path.parent) else Path(".")
     router = RoutingRecorder()
     with directory_lock(directory):
+        clean_stale_temporaries(directory)
         if fetcher is not None:
-            return check_thread(path, None, fetcher, options, router=None, keep_warc=False)
-        with Fetcher(options.fetch_config(), on_event=options.on_event, recorder=router) as f:
-            return check_thread(path, None, f, options, router=router, keep_warc=keep_warc)
+            return check_thread(path, url, fetcher, options, router=None, keep_warc=False, accept_empty=accept_empty)
+        with Fetcher(options.fetch_config(), on_event=options.on_event, recorder=router, cancel=cancel) as f:
+            return check_thread(path, url, f, options, router=router, keep_warc=keep_warc, accept_empty=accept_empty)
