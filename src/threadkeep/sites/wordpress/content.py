@@ -11,7 +11,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from threadkeep.html.sanitize import clean_html, element_text
-from threadkeep.sites.wordpress.markup import NOISE_CLASSES, NOISE_TAGS
+from threadkeep.sites.wordpress.markup import NOISE_CLASSES, NOISE_TAGS, aliased
 from threadkeep.sites.wordpress.nodes import CommentNode
 
 
@@ -114,7 +114,7 @@ def _noisy(el) -> bool:
 def _noise_key(tag, raw_class: str | None) -> bool:
     if not isinstance(tag, str):
         return False  # a comment or a processing instruction
-    return tag in NOISE_TAGS or (bool(raw_class) and not NOISE_CLASSES.isdisjoint(raw_class.split()))
+    return tag in NOISE_TAGS or (bool(raw_class) and not NOISE_CLASSES.isdisjoint(aliased(raw_class).split()))
 
 
 def _noise_in(el, roots: list) -> dict:
