@@ -28,6 +28,7 @@ from threadkeep.sites.wordpress.markup import OTHER_GENERATORS
 from threadkeep.sites.wordpress.nodes import find_comment_nodes
 from threadkeep.sites.wordpress.paging import comment_page_urls, comments_from_rest, has_comment_paging, rest_api_url
 from threadkeep.sites.wordpress.post import find_post_id, post_article
+from threadkeep.sites.wordpress.when import NumericDates
 from threadkeep.tree import build_tree, merge_sources
 
 _GENERATOR_CASE = str.maketrans("GENERATOR", "generator")  # as XPath translate() would
@@ -96,7 +97,9 @@ class WordPressSite(Site):
         nodes = find_comment_nodes(page.tree)
         post_id = find_post_id(page)
         article, body = post_article(page, post_id, nodes)
-        comments = [comment_of(page, node, article) for node in nodes]
+        numeric = NumericDates(page.tree.get("lang"), article.published)
+        comments = [comment_of(page, node, article, numeric) for node in nodes]
+        numeric.settle()
         parents = {c.id: (n.parent.cid if n.parent is not None else None) for c, n in zip(comments, nodes, strict=True)}
         dedupe_ids(comments, parents)
         roots = build_tree(comments, parents)

@@ -142,6 +142,8 @@ NOISE_CLASSES = frozenset(
         "sharedaddy",
     }
 )
+# Class tokens of "Report this comment" controls, whatever the plugin calls them.
+NOISE_CLASS_PART = re.compile(r"(?i)(?:^|[-_\s])(?:report|flag)(?:[-_]|\s|$)")
 NOISE_TAGS = frozenset({"time", "script", "style", "form", "noscript", "button"})
 AUTHOR_NOISE = CSSSelector(".says, .avatar, img, time, .comment-meta, .comment-metadata, .reply, .comment-reply-link")
 # The post's own element and what is in it.
