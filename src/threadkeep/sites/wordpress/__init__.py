@@ -24,7 +24,7 @@ from threadkeep.html.page import Page
 from threadkeep.model import Comment
 from threadkeep.sites.base import Case, Completion, Extraction, Site
 from threadkeep.sites.wordpress.comment import comment_of, dedupe_ids
-from threadkeep.sites.wordpress.markup import OTHER_GENERATORS
+from threadkeep.sites.wordpress.markup import COMMENT_ID, OTHER_GENERATORS
 from threadkeep.sites.wordpress.nodes import find_comment_nodes
 from threadkeep.sites.wordpress.paging import comment_page_urls, comments_from_rest, has_comment_paging, rest_api_url
 from threadkeep.sites.wordpress.post import find_post_id, post_article
@@ -33,6 +33,16 @@ from threadkeep.tree import build_tree, merge_sources
 
 _GENERATOR_CASE = str.maketrans("GENERATOR", "generator")  # as XPath translate() would
 _WP_PATHS = ("/wp-json/", "/wp-content/", "/wp-includes/")
+
+
+def _listed_with_another(li) -> bool:
+    """Whether li#comment-N stands in a list beside another li#comment-M."""
+    if COMMENT_ID.match(li.get("id") or "") is None or li.getparent() is None or li.getparent().tag not in ("ul", "ol"):
+        return False
+    sibling = li.getnext()
+    while sibling is not None and not isinstance(sibling.tag, str):
+        sibling = sibling.getnext()
+    return sibling is not None and sibling.tag == "li" and COMMENT_ID.match(sibling.get("id") or "") is not None
 
 
 def merge_comments(page_comments: list[Comment], other_comments: list[Comment]) -> list[Comment]:
@@ -84,10 +94,14 @@ class WordPressSite(Site):
                     return True
             elif any(p in (el.get("src") or "") for p in _WP_PATHS[1:]):
                 return True
-        # The comment markup of Walker_Comment alone.
+        # The comment markup of Walker_Comment alone: a comment item with its depth class, or a
+        # list of `li#comment-N` items (the themes of WordPress 1.x-2.6 wrote them without classes).
         for el in tree.iter("li", "a"):
             if el.tag == "li":
-                if (el.get("id") or "").startswith(("comment-", "li-comment-")) and "depth-" in (el.get("class") or ""):
+                el_id = el.get("id") or ""
+                if not el_id.startswith(("comment-", "li-comment-")):
+                    continue
+                if "depth-" in (el.get("class") or "") or _listed_with_another(el):
                     return True
             elif "comment-reply-link" in (el.get("class") or "") and "replytocom=" in (el.get("href") or ""):
                 return True

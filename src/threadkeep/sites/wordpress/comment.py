@@ -14,7 +14,7 @@ from threadkeep.html.page import Page
 from threadkeep.html.text import content, make_author, same_name, squash, text_content, text_of
 from threadkeep.model import Article, Comment
 from threadkeep.sites.base import content_id
-from threadkeep.sites.wordpress.content import _content_box, _drop, _noise_in, _read_in_place, add_noise
+from threadkeep.sites.wordpress.content import _content_box, _drop, _noise_in, _noisy, _read_in_place, add_noise
 from threadkeep.sites.wordpress.markup import AUTHOR_NAME, AUTHOR_NOISE, CONTENT, DATE_ATTR, DATE_TEXT, PINGBACK_LINK
 from threadkeep.sites.wordpress.nodes import _ANCHOR, CommentNode, _comment_hits, _first, own_roots
 from threadkeep.sites.wordpress.when import NumericDates
@@ -130,17 +130,32 @@ def _byline(node: CommentNode, content_el, roots):
         return None  # the comment's only block is its text
     for block in (worded[:2] + worded[-1:]) if len(worded) > 2 else worded:
         line = text_of(block)
-        if not line or len(line) > 120:
+        if not line or len(line) > 160:
             continue
-        parts = NumericDates.parts(line)
-        when = None if parts else displayed_date(line)
-        if not (parts or when):
+        dated = None  # the innermost element that holds the date: the byline proper
+        for el in block.iter():
+            if isinstance(el.tag, str) and not _noisy(el):
+                text = text_of(el)
+                if text and (NumericDates.parts(text) or displayed_date(text)):
+                    dated = text
+        if dated is None:
             continue
-        named = next((e for e in block.iter("strong", "b", "cite", "a") if text_of(e)), None)
-        name = clean_author(text_of(named) if named is not None else line)
-        if name and len(name.split()) <= 6 and not NumericDates.parts(name):
-            return block, name, when, parts
+        parts = NumericDates.parts(dated)
+        when = None if parts else displayed_date(dated)
+        named = next((e for e in block.iter("strong", "b", "cite", "a") if text_of(e) and not _noisy(e)), None)
+        for candidate in (dated, text_of(named) if named is not None else None, line):
+            name = clean_author(_BYLINE_LEAD.sub("", candidate)) if candidate else None
+            if name and len(name.split()) <= 6 and not NumericDates.parts(name):
+                return block, name, when, parts
     return None
+
+
+# "Geschrieben von X", "Écrit par X": a verb of writing before the name (clean_author knows "Posted by").
+_BYLINE_LEAD = re.compile(
+    r"^\s*(?:geschrieben|verfasst|gepostet|eingetragen|écrit|publié|posté|escrito|publicado|scritto|"
+    r"pubblicato|geschreven|geplaatst|skrevet|napisane)\s+(?:von|par|por|da|door|av|af|przez)\s+",
+    re.IGNORECASE,
+)
 
 
 def _after_pingback(el) -> bool:
