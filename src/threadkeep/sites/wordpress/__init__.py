@@ -26,7 +26,7 @@ from threadkeep.sites.base import Case, Completion, Extraction, Site
 from threadkeep.sites.wordpress.comment import comment_of, dedupe_ids
 from threadkeep.sites.wordpress.markup import COMMENT_ID, OTHER_GENERATORS
 from threadkeep.sites.wordpress.nodes import find_comment_nodes
-from threadkeep.sites.wordpress.paging import comment_page_urls, comments_from_rest, has_comment_paging, rest_api_url
+from threadkeep.sites.wordpress.paging import comments_from_rest, has_more_comments, more_comment_urls, rest_api_url
 from threadkeep.sites.wordpress.post import find_post_id, post_article
 from threadkeep.sites.wordpress.when import NumericDates
 from threadkeep.tree import build_tree, merge_sources
@@ -272,7 +272,7 @@ class WordPressSite(Site):
             article=article,
             body=body,
             comments=roots,
-            complete=not has_comment_paging(page),
+            complete=not has_more_comments(page),
             post_id=post_id,
         )
 
@@ -282,7 +282,7 @@ class WordPressSite(Site):
             return
         comments = extraction.comments
         seen = {page.url}
-        queue = [u for u in comment_page_urls(page) if u not in seen]
+        queue = [u for u in more_comment_urls(page) if u not in seen]
         while queue and len(seen) < ctx.max_pages:
             next_url = queue.pop(0)
             if next_url in seen:
@@ -290,7 +290,7 @@ class WordPressSite(Site):
             seen.add(next_url)
             other = ctx.page(next_url)
             comments = merge_comments(comments, self.extract(other).comments)
-            queue.extend(u for u in comment_page_urls(other) if u not in seen)
+            queue.extend(u for u in more_comment_urls(other) if u not in seen)
             ctx.progress("comment pages", len(seen), None)
         if extraction.post_id and (ctx.mode == "feed" or len(seen) == 1):
             items: list = []
