@@ -49,7 +49,8 @@ def _wpdiscuz4_page(comments: str, more: str | None) -> str:
     return (
         f'{HEAD}<body class="single sidebar postid-7"><article id="post-7" class="post-7 post hentry">'
         f'<h1 class="entry-title">Post</h1><div class="entry-content"><p>Body.</p></div></article>'
-        f'<div id="comments" class="comments-area"><div id="wpcomm"><div id="wcThreadWrapper" class="wc-thread-wrapper">'
+        f'<div id="comments" class="comments-area"><div id="wpcomm">'
+        f'<div id="wcThreadWrapper" class="wc-thread-wrapper">'
         f"{comments}{pagination}</div></div></div></body></html>"
     )
 
@@ -94,7 +95,8 @@ def _wpd(cid: int, parent: int, depth: int, name: str, date: str, text: str, rep
     """One wpDiscuz 7.x comment: get_comment_class() classes on the wrapper, replies inside it."""
     reply = " wpd-reply" if parent else ""
     return (
-        f'<div id="wpd-comm-{cid}_{parent}" class="comment even depth-{depth} wpd-comment{reply} wpd_comment_level-{depth}">'
+        f'<div id="wpd-comm-{cid}_{parent}" '
+        f'class="comment even depth-{depth} wpd-comment{reply} wpd_comment_level-{depth}">'
         f'<div class="wpd-comment-wrap wpd-blog-guest"><div class="wpd-comment-left"><div class="wpd-avatar">'
         f'<img alt="{name}" src="a.png" class="avatar"></div></div><div id="comment-{cid}" class="wpd-comment-right">'
         f'<div class="wpd-comment-header"><div class="wpd-comment-author">{name}</div>'
@@ -203,7 +205,7 @@ def test_a_recent_comments_tab_is_not_the_thread():
         '<cite class="fn">Ann</cite></div><div class="comment-content"><p>Mine.</p></div></li></ol>'
         '<div id="fbAllComments" class="fbconnect_LastComments"><ol><li class="fbalt" id="comment-90">'
         '<b><a href="/2011/04/other-post/" rel="bookmark">Other post</a></b><cite>By Hairy</cite>'
-        "<p>Elsewhere.</p></li><li id=\"comment-91\"><cite>By Bob</cite><p>Also elsewhere.</p></li></ol></div>"
+        '<p>Elsewhere.</p></li><li id="comment-91"><cite>By Bob</cite><p>Also elsewhere.</p></li></ol></div>'
         "</body></html>"
     )
     assert [c.text for c in extract(page).comments] == ["Mine."]
