@@ -159,9 +159,8 @@ def corpus_throughput(repeat: int) -> dict:
 
 def measure_child(path: Path, url: str, repeat: int) -> None:
     """In a fresh process: extract one page `repeat` times; print JSON (time, RSS, stats)."""
-    import threadkeep.extract.base as base
-
     import threadkeep
+    import threadkeep.html.page as base
 
     warm = CORPUS / "wordpress" / "lemire.me_2019-08_json-parsing-simdjson.html"
     if warm.exists():

@@ -234,3 +234,34 @@ def test_numeric_dates_follow_the_page_order():
     assert settle(["07/04/2013 à 17:29"], lang="fr-FR") == ["2013-04-07T17:29:00"]
     assert settle(["07/04/2013 at 5:29 pm"], lang="en-US") == ["2013-07-04T17:29:00"]
     assert NumericDates.parts("March 3, 2012") is None
+
+
+def test_a_wordpress_page_that_embeds_disqus_says_so():
+    page = (
+        f'{HEAD}<body><article id="post-7" class="post-7 post hentry"><div class="entry-content"><p>B.</p></div>'
+        '</article><div id="disqus_thread"></div><script>var disqus_shortname = "myblog";</script></body></html>'
+    )
+    thread = extract(page, url="https://blog.example/2020/01/post/")
+    assert thread.comments == []
+    assert thread.external_comments is not None and thread.external_comments.service == "disqus"
+
+
+def test_another_comment_system_rendered_in_the_page_is_read_through_its_site(monkeypatch):
+    from threadkeep.model import Comment
+    from threadkeep.sites.base import Site
+
+    class Rendered(Site):
+        name = "rendered-list"
+
+        def rendered(self, page):
+            return [Comment(id=el.get("id"), text=el.text, html=el.text) for el in page.css("li.other-comment")]
+
+    monkeypatch.setattr(Site, "renderers", [Rendered()])
+    page = (
+        f'{HEAD}<body><article id="post-7" class="post-7 post hentry"><div class="entry-content"><p>B.</p></div>'
+        '</article><ul><li class="other-comment" id="x1">One.</li><li class="other-comment" id="x2">Two.</li></ul>'
+        "</body></html>"
+    )
+    thread = extract(page)
+    assert thread.source.platform == "wordpress"
+    assert [c.text for c in thread.comments] == ["One.", "Two."]

@@ -65,6 +65,7 @@ def registry() -> list[Site]:
 
         sites = [*load_plugins(_plugin_dirs), *(cls() for cls in BUILT_IN), GenericSite()]
         Site.embedders[:] = [s for s in sites if type(s).embedded is not Site.embedded]
+        Site.renderers[:] = [s for s in sites if type(s).rendered is not Site.rendered]
         _registry = sites
     return _registry
 

@@ -169,8 +169,23 @@ class Site:
     def complete_embedded(self, extraction: Extraction, page: Page, ctx: Completion) -> None:
         """Fetch the embedded comments (an API key may be needed); changes `extraction`."""
 
-    # ---- the registry fills this in: every site whose `embedded` may find something
+    def rendered(self, page: Page) -> list[Comment] | None:
+        """This comment service's own list as another site rendered it into its page (a server-side
+        fallback such as Disqus' noscript list), nested, in display order; None when absent."""
+        return None
+
+    # ---- the registry fills these in: every site whose `embedded` / `rendered` may find something
     embedders: ClassVar[list[Site]] = []
+    renderers: ClassVar[list[Site]] = []
+
+    def rendered_comments(self, page: Page) -> list[Comment] | None:
+        """The first comment list another service rendered into the page (for `extract`)."""
+        for site in Site.renderers:
+            if site is not self:
+                found = site.rendered(page)
+                if found:
+                    return found
+        return None
 
     def embedded_comments(self, page: Page) -> ExternalComments | None:
         """The first embedded comment service any site finds on the page (for `extract`)."""

@@ -267,6 +267,12 @@ class WordPressSite(Site):
         parents = {c.id: (n.parent.cid if n.parent is not None else None) for c, n in zip(comments, nodes, strict=True)}
         dedupe_ids(comments, parents)
         roots = build_tree(comments, parents)
+        external = None
+        if not roots:
+            # Another comment system's own list rendered into the page (Disqus' noscript list), else
+            # a comment service embedded by script, whose comments the page does not hold.
+            roots = self.rendered_comments(page) or []
+            external = None if roots else self.embedded_comments(page)
         return Extraction(
             platform=self.name,
             article=article,
@@ -274,6 +280,7 @@ class WordPressSite(Site):
             comments=roots,
             complete=not has_more_comments(page),
             post_id=post_id,
+            external_comments=external,
         )
 
     def complete(self, extraction: Extraction, page: Page, ctx: Completion) -> None:
