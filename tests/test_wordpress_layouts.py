@@ -265,3 +265,20 @@ def test_another_comment_system_rendered_in_the_page_is_read_through_its_site(mo
     thread = extract(page)
     assert thread.source.platform == "wordpress"
     assert [c.text for c in thread.comments] == ["One.", "Two."]
+
+
+def test_an_empty_wrapper_item_is_no_comment_and_its_replies_keep_their_parent():
+    page = (
+        f'{HEAD}<body><ol class="commentlist"><li class="comment depth-1" id="comment-1"><div class="comment-author">'
+        '<cite class="fn">Ann</cite></div><div class="comment-content"><p>Top.</p></div><ul class="children">'
+        '<li class="depth-2"><ul class="children"><li class="comment depth-3" id="comment-2">'
+        '<div class="comment-author">'
+        '<cite class="fn">Bob</cite></div><div class="comment-content"><p>Under.</p></div></li></ul></li></ul></li>'
+        '<li class="comment depth-1"><div class="comment-author"><cite class="fn">Cy</cite></div>'
+        '<div class="comment-content"><p>No id.</p></div><ul class="children">'
+        '<li class="comment depth-2" id="comment-4">'
+        '<div class="comment-author"><cite class="fn">Dee</cite></div><div class="comment-content"><p>To Cy.</p></div>'
+        "</li></ul></li></ol></body></html>"
+    )
+    got = [(c.number, c.author.name, c.text) for c in _flat(extract(page).comments)]
+    assert got == [("1", "Ann", "Top."), ("1.1", "Bob", "Under."), ("2", "Cy", "No id."), ("2.1", "Dee", "To Cy.")]

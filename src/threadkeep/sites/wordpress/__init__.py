@@ -35,6 +35,10 @@ _GENERATOR_CASE = str.maketrans("GENERATOR", "generator")  # as XPath translate(
 _WP_PATHS = ("/wp-json/", "/wp-content/", "/wp-includes/")
 
 
+def _shows_nothing(c: Comment) -> bool:
+    return not c.text.strip() and not c.author.name and not c.published and not c.html.strip()
+
+
 def _listed_with_another(li) -> bool:
     """Whether li#comment-N stands in a list beside another li#comment-M."""
     if COMMENT_ID.match(li.get("id") or "") is None or li.getparent() is None or li.getparent().tag not in ("ul", "ol"):
@@ -264,7 +268,18 @@ class WordPressSite(Site):
         numeric = NumericDates(page.tree.get("lang"), article.published)
         comments = [comment_of(page, node, article, numeric) for node in nodes]
         numeric.settle()
-        parents = {c.id: (n.parent.cid if n.parent is not None else None) for c, n in zip(comments, nodes, strict=True)}
+        # An element that showed nothing (a theme's empty wrapper around a reply list) is no
+        # comment: its replies go to its parent.
+        phantom = {id(n) for c, n in zip(comments, nodes, strict=True) if _shows_nothing(c)}
+        by_node = {id(n): c for c, n in zip(comments, nodes, strict=True)}
+        parents = {}
+        for c, n in zip(comments, nodes, strict=True):
+            parent = n.parent
+            while parent is not None and id(parent) in phantom:
+                parent = parent.parent
+            parents[c.id] = by_node[id(parent)].id if parent is not None else None
+        if phantom:
+            comments = [c for c, n in zip(comments, nodes, strict=True) if id(n) not in phantom]
         dedupe_ids(comments, parents)
         roots = build_tree(comments, parents)
         external = None
