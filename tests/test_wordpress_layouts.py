@@ -282,3 +282,13 @@ def test_an_empty_wrapper_item_is_no_comment_and_its_replies_keep_their_parent()
     )
     got = [(c.number, c.author.name, c.text) for c in _flat(extract(page).comments)]
     assert got == [("1", "Ann", "Top."), ("1.1", "Bob", "Under."), ("2", "Cy", "No id."), ("2.1", "Dee", "To Cy.")]
+
+
+def test_a_permalink_labelled_with_the_date_gives_the_date():
+    page = (
+        f'{HEAD}<body><ol class="commentlist"><li class="comment depth-1" id="comment-9"><div class="comment-author">'
+        '<cite class="fn">Ann</cite></div><p class="when"><a href="#comment-9">June 28, 2015 at 10:25 pm</a></p>'
+        '<div class="comment-content"><p>Mine.</p></div></li></ol></body></html>'
+    )
+    (c,) = extract(page).comments
+    assert (c.author.name, c.published, c.text) == ("Ann", "2015-06-28T22:25:00", "Mine.")

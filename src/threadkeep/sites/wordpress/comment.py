@@ -53,6 +53,8 @@ def comment_of(page: Page, node: CommentNode, article: Article, numeric: Numeric
         candidates = [el for sel in DATE_TEXT for el in hits.get(sel, ())]
         if name_el is not None:
             candidates.append(name_el)
+        if cid:  # the comment's permalink, which themes label with its date
+            candidates.extend(a for a in hits.get(_ANCHOR, ()) if (a.get("href") or "").endswith(f"#comment-{cid}"))
         for el in candidates:
             if content_el is not None and _holds(el, content_el):
                 continue
