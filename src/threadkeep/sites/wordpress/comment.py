@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from lxml import html as lxml_html
@@ -117,8 +118,19 @@ def _shown_date(text: str | None, page: Page) -> str | None:
 
 
 def _holds(el, inner) -> bool:
-    """Whether el is inner or one of its ancestors."""
-    return el is inner or any(anc is el for anc in inner.iterancestors())
+    """Whether el is inner or one of its ancestors (both in one comment: el is the shallower one
+    when it holds inner, so inner's ancestors are walked only as far as el's depth)."""
+    if el is inner:
+        return True
+    above = el.getparent()
+    parent = inner.getparent()
+    while parent is not None:
+        if parent is el:
+            return True
+        if parent is above:
+            return False  # reached el's parent without passing el
+        parent = parent.getparent()
+    return False
 
 
 def _byline(node: CommentNode, content_el, roots):
@@ -180,6 +192,11 @@ def _author_text(el, *, clean: bool = True) -> str | None:
     raw = squash(text_content(el))
     if not clean:
         return raw or None
+    return _clean_name(raw)
+
+
+@lru_cache(maxsize=4096)  # a thread repeats its commenters' names
+def _clean_name(raw: str) -> str | None:
     name = clean_author(raw)
     if name is None and raw and len(raw) <= 80 and not re.search(r"\d", raw):
         name = raw  # a name of no letters ("?????" where a page lost its characters) is still the name shown
@@ -203,7 +220,7 @@ def _comment_content(node: CommentNode, el, roots: list | None, extra: list) -> 
     # The comment's own subtrees: only a box without a content element, or of only noise, reads them.
     if el is None and roots is None:
         roots = own_roots(node)
-    extra = [e for e in extra if _inside(e, el, roots)]
+    extra = [e for e in extra if _inside(e, el, roots) and not _in_noise(e, el if el is not None else node.el)]
     read = _read_in_place(el) if el is not None and not extra else None
     noise = _noise_in(el, roots) if read is None or not read[1] else {}
     if extra:
@@ -219,10 +236,23 @@ def _comment_content(node: CommentNode, el, roots: list | None, extra: list) -> 
     return html, text
 
 
+def _in_noise(e, top) -> bool:
+    """Whether e, or an ancestor of it below top (the content element or the comment's), is noise
+    the text drops anyway."""
+    if _noisy(e):
+        return True
+    for anc in e.iterancestors():
+        if anc is top:
+            return False
+        if _noisy(anc):
+            return True
+    return False
+
+
 def _inside(e, el, roots) -> bool:
     """Whether e lies inside the content element (el) or, without one, in one of the roots."""
     if el is not None:
-        return e is not el and any(anc is el for anc in e.iterancestors())
+        return e is not el and _holds(el, e)
     tops = set(roots or ())
     return e in tops or any(anc in tops for anc in e.iterancestors())
 
