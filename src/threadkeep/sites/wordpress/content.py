@@ -258,9 +258,12 @@ def _drop_empty(box, held: set) -> None:
 def _blank(el) -> bool:
     """No visible character in el's text and no image in it."""
     text = el.text
-    if text and not text.isspace():
+    if text and _VISIBLE.search(text):
         return False
-    return not any(t and not t.isspace() for t in el.itertext()) and next(el.iter("img"), None) is None
+    return not any(map(_VISIBLE.search, el.itertext())) and next(el.iter("img"), None) is None
+
+
+_VISIBLE = re.compile(r"\S")
 
 
 def _wordless(el) -> bool:
