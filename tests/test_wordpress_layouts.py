@@ -292,3 +292,12 @@ def test_a_permalink_labelled_with_the_date_gives_the_date():
     )
     (c,) = extract(page).comments
     assert (c.author.name, c.published, c.text) == ("Ann", "2015-06-28T22:25:00", "Mine.")
+
+
+def test_a_numeric_date_in_a_title_is_read_in_the_page_order():
+    comments = _wpd(11, 0, 1, "Ann", "10.03.2021 01:26", "Top.") + _wpd(13, 0, 1, "Bob", "25.03.2021 09:00", "Next.")
+    page = (
+        '<html lang="de-DE"><head><meta name="generator" content="WordPress 6.1"></head><body>'
+        f'<div id="wpdcom"><div class="wpd-thread-list">{comments}</div></div></body></html>'
+    )
+    assert [c.published for c in extract(page).comments] == ["2021-03-10T01:26:00", "2021-03-25T09:00:00"]

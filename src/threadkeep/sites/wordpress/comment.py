@@ -59,12 +59,13 @@ def comment_of(page: Page, node: CommentNode, article: Article, numeric: Numeric
         for el in candidates:
             if content_el is not None and _holds(el, content_el):
                 continue
-            title = el.get("title")
-            published = (parse_date(title) or _shown_date(title, page)) if title else None
-            if published is None:
-                text = text_of(el)
-                pending = pending or (NumericDates.parts(text) if numeric is not None else None)
-                published = None if pending else _shown_date(text, page)
+            for text in (el.get("title"), text_of(el)):  # a title holds the full date of a shown "3 days ago"
+                if not text:
+                    continue
+                pending = NumericDates.parts(text) if numeric is not None else None
+                published = None if pending else (_shown_date(text, page) or _machine_date(text))
+                if published or pending:
+                    break
             if published or pending:
                 date_el = el
                 break
@@ -111,6 +112,11 @@ def comment_of(page: Page, node: CommentNode, article: Article, numeric: Numeric
     if pending is not None and published is None and numeric is not None:
         numeric.later(comment, pending)
     return comment
+
+
+def _machine_date(text: str) -> str | None:
+    """A machine-written date (`2020-04-28T10:27:00+02:00`) in a title; a shown one goes to displayed_date."""
+    return parse_date(text) if text[:4].isdigit() and "-" in text[:8] else None
 
 
 def _shown_date(text: str | None, page: Page) -> str | None:
