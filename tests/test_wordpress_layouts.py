@@ -301,3 +301,36 @@ def test_a_numeric_date_in_a_title_is_read_in_the_page_order():
         f'<div id="wpdcom"><div class="wpd-thread-list">{comments}</div></div></body></html>'
     )
     assert [c.published for c in extract(page).comments] == ["2021-03-10T01:26:00", "2021-03-25T09:00:00"]
+
+
+def test_wpdiscuz_7_loading_comments_only_on_a_click_is_completed_from_the_rest_api(server):
+    page = (
+        '<html lang="en-US"><head><meta name="generator" content="WordPress 6.1">'
+        '<link rel="https://api.w.org/" href="/wp-json/"></head><body class="single postid-42">'
+        '<article id="post-42" class="post-42 post hentry"><div class="entry-content"><p>B.</p></div></article>'
+        '<div id="comments"><div id="wpdcom"><div class="wpd-thread-head"><div class="wpd-thread-info" '
+        'data-comments-count="1">1 Comment</div></div><div class="wpd-thread-list">'
+        '<div class="wpd-load-more-submit-wrap">'
+        '<button name="submit" class="wpd-load-comments wpd-prim-button">View Comments</button></div></div></div></div>'
+        "</body></html>"
+    )
+    rest = [
+        {
+            "id": 5,
+            "post": 42,
+            "parent": 0,
+            "author_name": "Ann",
+            "date_gmt": "2021-03-10T01:26:00",
+            "content": {"rendered": "<p>From the API.</p>"},
+            "link": "/post/#comment-5",
+            "status": "approved",
+            "type": "comment",
+        }
+    ]
+    import json
+
+    server.route("/robots.txt", status=404)
+    server.route("/post/", page)
+    server.route("/wp-json/wp/v2/comments", json.dumps(rest), headers={"Content-Type": "application/json"})
+    thread = archive_url(server.url("/post/"), FetchOptions(min_delay=0, retries=1))
+    assert [(c.author.name, c.text) for c in thread.comments] == [("Ann", "From the API.")]

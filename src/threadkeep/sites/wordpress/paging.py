@@ -119,10 +119,16 @@ def has_more_comments(page: Page) -> bool:
     """Whether the page shows that its thread goes on: comment pages, or wpDiscuz's "load more"."""
     if has_comment_paging(page):
         return True
-    if "wpdiscuzHasMoreComments" in page.html:
+    html = page.html
+    if "wpdiscuzHasMoreComments" in html:
         el = page.by_id("wpdiscuzHasMoreComments")
         if el is not None and (el.get("value") or "").strip() not in ("", "0"):
             return True
+    if "wpd-load-" in html:  # wpDiscuz 7: "load more" and, when set to load none, "View comments"
+        for el in page.tree.iter("button", "a", "div"):
+            classes = (el.get("class") or "").split()
+            if "wpd-load-more-submit" in classes or "wpd-load-comments" in classes:
+                return True
     return bool(load_more_urls(page))
 
 
