@@ -334,3 +334,13 @@ def test_wpdiscuz_7_loading_comments_only_on_a_click_is_completed_from_the_rest_
     server.route("/wp-json/wp/v2/comments", json.dumps(rest), headers={"Content-Type": "application/json"})
     thread = archive_url(server.url("/post/"), FetchOptions(min_delay=0, retries=1))
     assert [(c.author.name, c.text) for c in thread.comments] == [("Ann", "From the API.")]
+
+
+def test_a_theme_naming_the_author_and_date_its_own_way():
+    page = (
+        f'{HEAD}<body><ol class="commentlist"><li class="comment depth-1" id="comment-3"><div class="commentauthor">'
+        'Ann <span class="comment-timestamp">March 3, 2019 at 9:15 am</span></div><div class="commenttext">'
+        "<p>Hello.</p></div></li></ol></body></html>"
+    )
+    (c,) = extract(page).comments
+    assert (c.author.name, c.published, c.text) == ("Ann", "2019-03-03T09:15:00", "Hello.")
