@@ -12,9 +12,17 @@ outermost element for its id; its parent is the nearest enclosing comment elemen
 list (`ul.children`, `ol.children`, `div.children`) holds it. Widgets and sidebars (recent
 comments) are never read. The tree is walked with explicit stacks: no recursion, any depth.
 
+The family's other layouts: the Thesis theme's `dl#comment_list` (a `dt` header and the `dd` body
+after it are one comment, replies in the `dd`), wpDiscuz (`wpd-comm-N_P` / `wc-comm-N_P` wrappers,
+replies inside them, "load more" pages `?wpdParentID=N`), the classic and Kubrick themes'
+bylines ("Comment by X — date @ time", "X says:"), and lists of class-less `li#comment-N`.
+Plugins' prefixed class names (`wpd-comment-author`, `epoch-comment-content`) count as
+WordPress's own. Where a theme marks neither author nor date, a short dated line of the
+comment's own is its byline. The author line and the date never stay in the text.
+
 The parts: markup.py (the selectors, as data), nodes.py (finding comment elements), comment.py
-and content.py (one comment's fields and text), post.py (the article), paging.py (comment pages
-and the REST API).
+and content.py (one comment's fields and text), when.py (numeric dates in the page's order),
+post.py (the article), paging.py (comment pages, wpDiscuz's "load more", the REST API).
 """
 
 from __future__ import annotations
