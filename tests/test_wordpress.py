@@ -227,7 +227,7 @@ NOISY_CONTENT = """<html><head><meta name="generator" content="WordPress 6.4"></
 <span class="comment-reply-link"><a class="comment-reply-link" href="?replytocom=1#respond">Reply</a></span>
 </div></li>
 <li id="comment-2" class="comment depth-1"><div class="comment-content">
-<div class="comment-author vcard"><cite>Bob</cite></div><div class="comment-text"><p>Kept.</p><p> · </p></div>
+<div class="comment-author vcard"><cite>Bob</cite></div><div class="comment-text"><p>Kept.</p><p>\u00a0</p></div>
 </div></li>
 <li id="comment-3" class="comment depth-1"><div class="comment-content">
 <div class="comment-text"><p>Deep <span class="reply">Reply</span> noise.</p></div></div></li>

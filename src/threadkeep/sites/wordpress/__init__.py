@@ -12,9 +12,17 @@ outermost element for its id; its parent is the nearest enclosing comment elemen
 list (`ul.children`, `ol.children`, `div.children`) holds it. Widgets and sidebars (recent
 comments) are never read. The tree is walked with explicit stacks: no recursion, any depth.
 
+The family's other layouts: the Thesis theme's `dl#comment_list` (a `dt` header and the `dd` body
+after it are one comment, replies in the `dd`), wpDiscuz (`wpd-comm-N_P` / `wc-comm-N_P` wrappers,
+replies inside them, "load more" pages `?wpdParentID=N`), the classic and Kubrick themes'
+bylines ("Comment by X — date @ time", "X says:"), and lists of class-less `li#comment-N`.
+Plugins' prefixed class names (`wpd-comment-author`, `epoch-comment-content`) count as
+WordPress's own. Where a theme marks neither author nor date, a short dated line of the
+comment's own is its byline. The author line and the date never stay in the text.
+
 The parts: markup.py (the selectors, as data), nodes.py (finding comment elements), comment.py
-and content.py (one comment's fields and text), post.py (the article), paging.py (comment pages
-and the REST API).
+and content.py (one comment's fields and text), when.py (numeric dates in the page's order),
+post.py (the article), paging.py (comment pages, wpDiscuz's "load more", the REST API).
 """
 
 from __future__ import annotations
@@ -22,16 +30,32 @@ from __future__ import annotations
 from threadkeep.errors import FetchError
 from threadkeep.html.page import Page
 from threadkeep.model import Comment
-from threadkeep.sites.base import Case, Completion, Extraction, Site
+from threadkeep.sites.base import Completion, Extraction, Site
+from threadkeep.sites.wordpress.cases import CASES
 from threadkeep.sites.wordpress.comment import comment_of, dedupe_ids
-from threadkeep.sites.wordpress.markup import OTHER_GENERATORS
+from threadkeep.sites.wordpress.markup import COMMENT_ID, OTHER_GENERATORS
 from threadkeep.sites.wordpress.nodes import find_comment_nodes
-from threadkeep.sites.wordpress.paging import comment_page_urls, comments_from_rest, has_comment_paging, rest_api_url
+from threadkeep.sites.wordpress.paging import comments_from_rest, has_more_comments, more_comment_urls, rest_api_url
 from threadkeep.sites.wordpress.post import find_post_id, post_article
+from threadkeep.sites.wordpress.when import NumericDates
 from threadkeep.tree import build_tree, merge_sources
 
 _GENERATOR_CASE = str.maketrans("GENERATOR", "generator")  # as XPath translate() would
 _WP_PATHS = ("/wp-json/", "/wp-content/", "/wp-includes/")
+
+
+def _shows_nothing(c: Comment) -> bool:
+    return not c.text.strip() and not c.author.name and not c.published and not c.html.strip()
+
+
+def _listed_with_another(li) -> bool:
+    """Whether li#comment-N stands in a list beside another li#comment-M."""
+    if COMMENT_ID.match(li.get("id") or "") is None or li.getparent() is None or li.getparent().tag not in ("ul", "ol"):
+        return False
+    sibling = li.getnext()
+    while sibling is not None and not isinstance(sibling.tag, str):
+        sibling = sibling.getnext()
+    return sibling is not None and sibling.tag == "li" and COMMENT_ID.match(sibling.get("id") or "") is not None
 
 
 def merge_comments(page_comments: list[Comment], other_comments: list[Comment]) -> list[Comment]:
@@ -44,24 +68,7 @@ def merge_comments(page_comments: list[Comment], other_comments: list[Comment]) 
 class WordPressSite(Site):
     name = "wordpress"
     description = "WordPress (HTML5 and older comment markup, theme callbacks, comment pages, the REST API)"
-    CASES = tuple(  # shapes from ../shared/corpus/MANIFEST.tsv
-        Case(f"corpus/{page}", comments=n, top_level=top, max_depth=depth)
-        for page, n, top, depth in (
-            ("wordpress/killsixbilliondemons.com_king-of-swords-10-141.html", 217, 86, 10),
-            ("wordpress/foxyfolksy.com_chocolate-buttercream.html", 80, 39, 4),
-            ("wordpress/moritz-meyer.net_vreni-frost-abmahnung.html", 36, 27, 4),
-            ("wordpress/gormulus.wordpress.com_2012-12_durfen.html", 45, 20, 3),
-            ("wordpress/zulang.wordpress.com_2015-12_genitalverstuemmelung.html", 6, 2, 4),
-            ("wordpress/businessjargons.com_leadership-styles.html", 9, 6, 4),
-            ("wordpress/pewresearch.org_2014-11_fact-tank-mexico.html", 24, 16, 3),
-            ("wordpress/framablog.org_2017-12_avancer-ensemble.html", 8, 5, 3),
-            ("wordpress/jacobbrazeal.wordpress.com_2020-11_learning-chess.html", 25, 13, 3),
-            ("wordpress/thechrisellefactor.com_2016-01_productive-apps.html", 48, 27, 2),
-            ("wordpress/geekonomics10000.com_988_weigang-wan.html", 13, 11, 2),
-            ("wordpress/lemire.me_2019-08_json-parsing-simdjson.html", 5, 3, 2),
-            ("dragnet/R55_blogohblog.com_breathtaking-movies.html", 45, 40, 2),
-        )
-    )
+    CASES = CASES  # sites/wordpress/cases.py
 
     def matches(self, page: Page) -> bool:
         # Walks by tag (lxml filters in C) rather than `//x[...]` queries: same answers, and a
@@ -83,10 +90,14 @@ class WordPressSite(Site):
                     return True
             elif any(p in (el.get("src") or "") for p in _WP_PATHS[1:]):
                 return True
-        # The comment markup of Walker_Comment alone.
+        # The comment markup of Walker_Comment alone: a comment item with its depth class, or a
+        # list of `li#comment-N` items (the themes of WordPress 1.x-2.6 wrote them without classes).
         for el in tree.iter("li", "a"):
             if el.tag == "li":
-                if (el.get("id") or "").startswith(("comment-", "li-comment-")) and "depth-" in (el.get("class") or ""):
+                el_id = el.get("id") or ""
+                if not el_id.startswith(("comment-", "li-comment-")):
+                    continue
+                if "depth-" in (el.get("class") or "") or _listed_with_another(el):
                     return True
             elif "comment-reply-link" in (el.get("class") or "") and "replytocom=" in (el.get("href") or ""):
                 return True
@@ -96,17 +107,36 @@ class WordPressSite(Site):
         nodes = find_comment_nodes(page.tree)
         post_id = find_post_id(page)
         article, body = post_article(page, post_id, nodes)
-        comments = [comment_of(page, node, article) for node in nodes]
-        parents = {c.id: (n.parent.cid if n.parent is not None else None) for c, n in zip(comments, nodes, strict=True)}
+        numeric = NumericDates(page.tree.get("lang"), article.published)
+        comments = [comment_of(page, node, article, numeric) for node in nodes]
+        numeric.settle()
+        # An element that showed nothing (a theme's empty wrapper around a reply list) is no
+        # comment: its replies go to its parent.
+        phantom = {id(n) for c, n in zip(comments, nodes, strict=True) if _shows_nothing(c)}
+        by_node = {id(n): c for c, n in zip(comments, nodes, strict=True)}
+        parents = {}
+        for c, n in zip(comments, nodes, strict=True):
+            parent = n.parent
+            while parent is not None and id(parent) in phantom:
+                parent = parent.parent
+            parents[c.id] = by_node[id(parent)].id if parent is not None else None
+        if phantom:
+            comments = [c for c, n in zip(comments, nodes, strict=True) if id(n) not in phantom]
         dedupe_ids(comments, parents)
         roots = build_tree(comments, parents)
+        external = None
+        if not roots:
+            # A comment service embedded by script, whose comments the page does not hold (the
+            # registry then takes the list such a service may have rendered into the page too).
+            external = self.embedded_comments(page)
         return Extraction(
             platform=self.name,
             article=article,
             body=body,
             comments=roots,
-            complete=not has_comment_paging(page),
+            complete=not has_more_comments(page),
             post_id=post_id,
+            external_comments=external,
         )
 
     def complete(self, extraction: Extraction, page: Page, ctx: Completion) -> None:
@@ -115,7 +145,7 @@ class WordPressSite(Site):
             return
         comments = extraction.comments
         seen = {page.url}
-        queue = [u for u in comment_page_urls(page) if u not in seen]
+        queue = [u for u in more_comment_urls(page) if u not in seen]
         while queue and len(seen) < ctx.max_pages:
             next_url = queue.pop(0)
             if next_url in seen:
@@ -123,7 +153,7 @@ class WordPressSite(Site):
             seen.add(next_url)
             other = ctx.page(next_url)
             comments = merge_comments(comments, self.extract(other).comments)
-            queue.extend(u for u in comment_page_urls(other) if u not in seen)
+            queue.extend(u for u in more_comment_urls(other) if u not in seen)
             ctx.progress("comment pages", len(seen), None)
         if extraction.post_id and (ctx.mode == "feed" or len(seen) == 1):
             items: list = []

@@ -10,8 +10,9 @@ from functools import lru_cache
 from lxml import etree
 from lxml import html as lxml_html
 
+from threadkeep.html.authors import SAYS_WORDS
 from threadkeep.html.sanitize import clean_html, element_text
-from threadkeep.sites.wordpress.markup import NOISE_CLASSES, NOISE_TAGS
+from threadkeep.sites.wordpress.markup import NOISE_CLASS_PART, NOISE_CLASSES, NOISE_TAGS, aliased
 from threadkeep.sites.wordpress.nodes import CommentNode
 
 
@@ -31,26 +32,37 @@ def _content_box(node: CommentNode, roots: list | None, el, noise: dict, *, drop
                 box = lxml_html.Element("div")
                 box.text = node.el.text
                 children = roots
-            _copy_without(box, children, noise)
+            held = _copy_without(box, children, noise)
         except _NotExact:
             pass  # copied and cleaned below
         else:
             if drop_empty:
-                _drop_empty(box)
+                _drop_empty(box, held)
             return box
     if el is not None and not _needs_cleaning(el, drop_empty=drop_empty):
         return el  # nothing to take out: read it where it is (content() changes nothing)
     if el is not None:
         box = copy.deepcopy(el)
         box.tail = None
+        pairs = zip(el.iter(), box.iter(), strict=True) if noise else ()
     else:
         box = lxml_html.Element("div")
         box.text = node.el.text
         for root in roots:
             box.append(copy.deepcopy(root))
-    _drop_noise(box)
+        originals = (d for r in roots for d in r.iter())
+        pairs = zip(originals, (d for c in box for d in c.iter()), strict=True) if noise else ()
+    held: set = set()
+    for original, twin in list(pairs):  # the author line and date (add_noise), found in the copy
+        state = noise.get(original)
+        if state and not _noisy(original):
+            if state == _WITH_TAIL:
+                twin.tail = None
+            held.update(twin.iterancestors())
+            _drop(twin)
+    _drop_noise(box, held)
     if drop_empty:
-        _drop_empty(box)
+        _drop_empty(box, held)
     return box
 
 
@@ -100,7 +112,7 @@ def _needs_cleaning(el, *, drop_empty: bool, itself: bool = False) -> bool:
         tag = d.tag
         if not isinstance(tag, str):
             continue
-        if _noisy(d) or (drop_empty and tag in _EMPTY_CANDIDATES and _wordless(d)):
+        if _noisy(d) or (drop_empty and tag in _EMPTY_CANDIDATES and _blank(d)):
             return True
     return False
 
@@ -114,7 +126,11 @@ def _noisy(el) -> bool:
 def _noise_key(tag, raw_class: str | None) -> bool:
     if not isinstance(tag, str):
         return False  # a comment or a processing instruction
-    return tag in NOISE_TAGS or (bool(raw_class) and not NOISE_CLASSES.isdisjoint(raw_class.split()))
+    if tag in NOISE_TAGS:
+        return True
+    if not raw_class:
+        return False
+    return not NOISE_CLASSES.isdisjoint(aliased(raw_class).split()) or NOISE_CLASS_PART.search(raw_class) is not None
 
 
 def _noise_in(el, roots: list) -> dict:
@@ -142,6 +158,31 @@ def _noise_in(el, roots: list) -> dict:
     return found
 
 
+_WITH_TAIL = "with tail"  # a noise element dropped with its tail
+_SAYS_WORDS = frozenset(w.casefold() for w in SAYS_WORDS)
+
+
+def add_noise(found: dict, extra: list, el, roots: list | None) -> None:
+    """Add to what _noise_in found the elements the author and date were read from.
+
+    Each is dropped whole (with its tail when that is only a "says:" word), and its ancestors up
+    to the content element (el) or its root are marked as holding noise, as _noise_in does."""
+    tops = (el,) if el is not None else tuple(roots or ())
+    for e in extra:
+        if found.get(e) is True or any(found.get(anc) is True for anc in e.iterancestors()):
+            continue  # already dropped with an ancestor
+        tail = (e.tail or "").strip().strip(":.…").strip().casefold()
+        found[e] = _WITH_TAIL if tail in _SAYS_WORDS else True
+        if any(e is t for t in tops):
+            continue
+        for anc in e.iterancestors():
+            if anc is el or anc in found:
+                break
+            found[anc] = False
+            if any(anc is t for t in tops):
+                break
+
+
 class _NotExact(Exception):
     """A shallow copy that might not serialise as a deep copy does."""
 
@@ -159,8 +200,10 @@ def _shallow_copy(el):
     return new
 
 
-def _copy_without(box, children: list, noise: dict) -> None:
-    """Append to box copies of children without the noise (each dropped one's tail kept, as drop_tree does)."""
+def _copy_without(box, children: list, noise: dict) -> set:
+    """Append to box copies of children without the noise (each dropped one's tail kept, as drop_tree
+    does); answers the copies that held noise."""
+    held = {box}
     stack = [(box, children)]
     while stack:
         dst, kids = stack.pop()
@@ -170,8 +213,8 @@ def _copy_without(box, children: list, noise: dict) -> None:
             if state is None:  # holds no noise: copied whole (with its tail)
                 last = copy.deepcopy(child)
                 dst.append(last)
-            elif state:  # noise: dropped, its tail joins the text before it
-                tail = child.tail
+            elif state:  # noise: dropped, its tail joins the text before it (but a "says:")
+                tail = child.tail if state != _WITH_TAIL else None
                 if tail:
                     if last is None:
                         dst.text = (dst.text or "") + tail
@@ -180,7 +223,9 @@ def _copy_without(box, children: list, noise: dict) -> None:
             else:  # holds noise: copied without children, which follow
                 last = _shallow_copy(child)
                 dst.append(last)
+                held.add(last)
                 stack.append((last, list(child)))
+    return held
 
 
 _EMPTY_CANDIDATES = ("p", "div", "span", "header", "footer", "aside", "section")  # blocks that may be left empty
@@ -193,18 +238,32 @@ def _drop(el) -> None:
         el.drop_tree()
 
 
-def _drop_noise(box) -> None:
-    """Remove author, meta, reply and like markup from a comment's content copy."""
+def _drop_noise(box, held: set) -> None:
+    """Remove author, meta, reply and like markup from a comment's content copy (their holders into held)."""
     junk = [el for el in box.iterdescendants() if _noisy(el)]
-    for el in junk:  # an ancestor dropped first takes its descendants along; dropping them again is harmless
+    for el in junk:
+        # an ancestor dropped first takes its descendants along; dropping them again is harmless
+        held.update(el.iterancestors())
         _drop(el)
 
 
-def _drop_empty(box) -> None:
-    """Drop blocks left with no word and no image (a byline's separators, empty wrappers)."""
+def _drop_empty(box, held: set) -> None:
+    """Drop blocks with nothing to show, and blocks that held noise left with no word and no image (a
+    byline's separators); a block of the commenter's own "+" or "-" stays."""
     for el in list(box.iter(*_EMPTY_CANDIDATES)):
-        if el is not box and el.getparent() is not None and _wordless(el):
+        if el is not box and el.getparent() is not None and (_blank(el) or (el in held and _wordless(el))):
             _drop(el)
+
+
+def _blank(el) -> bool:
+    """No visible character in el's text and no image in it."""
+    text = el.text
+    if text and _VISIBLE.search(text):
+        return False
+    return not any(map(_VISIBLE.search, el.itertext())) and next(el.iter("img"), None) is None
+
+
+_VISIBLE = re.compile(r"\S")
 
 
 def _wordless(el) -> bool:

@@ -10,6 +10,8 @@ from lxml.cssselect import CSSSelector
 from threadkeep.html.selectors import Selector, compile_selectors
 
 COMMENT_ID = re.compile(r"^(?:li-)?comment-(\d+)$")  # a comment's own element
+# wpDiscuz's wrapper of one comment and its replies: `wpd-comm-ID_PARENT` (7.x), `wc-comm-ID_PARENT` (4.x)
+WRAPPER_ID = re.compile(r"^(?:wpd|wc)-comm-(\d+)_\d+$")
 ANCHOR_ID = re.compile(r"^(?:div-|li-)?comment-(\d+)$")  # ids that name a comment inside its element
 DEPTH_CLASS = re.compile(r"^depth-\d+$")
 KIND_CLASSES = ("pingback", "trackback", "comment")
@@ -25,7 +27,43 @@ BLOCKING_CLASSES = {
     "jetpack_widget_recent_comments",
 }
 BLOCKING_IDS = {"sidebar", "secondary", "recentcomments", "recent-comments", "tertiary"}
+# A list of the latest comments across the blog (widgets, "Last comments" tabs), by its class or id.
+RECENT_LIST = re.compile(r"(?i)(?:recent|latest|last)[-_]?comments\b")
+# Tags that never block, whatever their class says (a body class "sidebar" is a layout flag).
+NEVER_BLOCKING_TAGS = frozenset({"html", "body"})
 BLOCKING_TAGS = {"template", "noscript", "textarea", "script", "style"}
+
+# Plugins and themes prefix WordPress's class names (`wpd-comment-author`, `wc-comment-text`,
+# `epoch-comment-content`) or write them with underscores (Thesis: `comment_author`,
+# `comment_time`): inside a comment such a token also counts as the name it ends with.
+ALIASED_CLASSES = (
+    "comment-author",
+    "comment-content",
+    "comment-text",
+    "comment-meta",
+    "comment-metadata",
+    "comment-date",
+    "comment-time",
+    "comment-header",
+    "comment-footer",
+    "comment-reply",
+)
+
+
+def aliased(raw_class: str | None) -> str | None:
+    """The class attribute with the WordPress name of each prefixed or underscored token added."""
+    if not raw_class or ("comment" not in raw_class and "Comment" not in raw_class):
+        return raw_class
+    extra = []
+    for token in raw_class.split():
+        low = token.lower().replace("_", "-")
+        if low == token and low in ALIASED_CLASSES:
+            continue
+        for name in ALIASED_CLASSES:
+            if low == name or low.endswith("-" + name):
+                extra.append(name)
+                break
+    return raw_class + " " + " ".join(extra) if extra else raw_class
 
 
 # Inside a comment's own markup, most specific first.
@@ -39,6 +77,11 @@ AUTHOR_NAME = compile_selectors(
     "[itemprop=author] [itemprop=name]",
     "[id^=commentauthor-]",
     ".comment-author",
+    ".commentauthor",
+    ".comment-name",
+    ".comment-user",
+    ".commenter",
+    ".author-name",
     ".author",
     "cite",
     "a.url",
@@ -54,6 +97,10 @@ DATE_TEXT = compile_selectors(
     ".comment-meta-data",
     ".comment-date",
     ".comment-time",
+    ".comment-published",
+    ".comment-timestamp",
+    ".comment-posted",
+    ".timestamp",
     ".date",
     ".comment-head",
     ".comment-author",
@@ -73,6 +120,9 @@ CONTENT = compile_selectors(
 NOISE_CLASSES = frozenset(
     {
         "comment-author",
+        "comment-footer",
+        "wpdiscuz-readmore",  # wpDiscuz's "… Read more" toggle of a comment shown cut short
+        "wpdiscuz-hellip",
         "comment-meta",
         "comment-metadata",
         "commentmetadata",
@@ -101,6 +151,8 @@ NOISE_CLASSES = frozenset(
         "sharedaddy",
     }
 )
+# Class tokens of "Report this comment" controls, whatever the plugin calls them.
+NOISE_CLASS_PART = re.compile(r"(?i)(?:^|[-_\s])(?:report|flag)(?:[-_]|\s|$)")
 NOISE_TAGS = frozenset({"time", "script", "style", "form", "noscript", "button"})
 AUTHOR_NOISE = CSSSelector(".says, .avatar, img, time, .comment-meta, .comment-metadata, .reply, .comment-reply-link")
 # The post's own element and what is in it.

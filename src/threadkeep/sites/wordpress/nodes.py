@@ -23,7 +23,11 @@ from threadkeep.sites.wordpress.markup import (
     DATE_TEXT,
     DEPTH_CLASS,
     KIND_CLASSES,
+    NEVER_BLOCKING_TAGS,
     PINGBACK_LINK,
+    RECENT_LIST,
+    WRAPPER_ID,
+    aliased,
 )
 
 
@@ -37,7 +41,10 @@ class CommentNode:
     classes: frozenset[str]
     parent: CommentNode | None = None
     spine: set = field(default_factory=set)  # shared: elements between a comment and its replies
-    node_els: set = field(default_factory=set)  # shared: every comment's own element
+    node_els: set = field(default_factory=set)  # shared: every comment's own element (and parts)
+    # Elements of the comment's own that follow its element rather than lie in it: the `dd` body
+    # after a `dt` header (Thesis' `dl#comment_list`). Their replies nest inside them.
+    parts: tuple = ()
     # The elements inside the comment's element and outside its replies, in document order,
     # each followed by what match_candidates says of it, when a selector of _COMMENT_SELECTORS may
     # match it (a flat list: el, memo, el, memo, ...; no tuple per element for the GC to track).
@@ -45,8 +52,8 @@ class CommentNode:
     found: list = field(default_factory=list, repr=False)
 
 
-# Tags that may block, start or name a comment without an id or a class (see _start_node).
-_MAY_START = frozenset({"a", "li", *BLOCKING_TAGS})
+# Tags that may block, start, continue or name a comment without an id or a class (see _start_node).
+_MAY_START = frozenset({"a", "li", "dd", *BLOCKING_TAGS})
 
 
 def find_comment_nodes(root) -> list[CommentNode]:
@@ -63,11 +70,13 @@ def find_comment_nodes(root) -> list[CommentNode]:
     started: list[bool] = []  # per open element: whether it is a comment's own element
     infos: dict = {}  # (tag, class attribute, attribute names) -> _walk_info
     tables = dispatch_tables(_COMMENT_SELECTORS)
+    last_closed: CommentNode | None = None  # a dt comment just closed, whose dd body may follow
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         if event == "end":
             if started.pop():
-                open_nodes.pop()
+                closed = open_nodes.pop()
+                last_closed = closed if closed.el is el and el.tag == "dt" else None
             continue
         key = (el.tag, el.get("class"), tuple(el.keys()))
         info = infos.get(key)
@@ -86,10 +95,18 @@ def find_comment_nodes(root) -> list[CommentNode]:
             started.append(False)
             continue
         tag = key[0] if isinstance(key[0], str) else ""
+        if tag == "dd" and last_closed is not None and _previous_element(el) is last_closed.el:
+            # A Thesis comment's body: the dt's node again, with its replies inside.
+            node, last_closed = last_closed, None
+            node.parts += (el,)
+            node_els.add(el)
+            open_nodes.append(node)
+            started.append(True)
+            continue
         raw_class = key[1]
         el_id = el.get("id") or ""
         classes = frozenset(raw_class.split()) if raw_class else frozenset()
-        if tag in BLOCKING_TAGS or classes & BLOCKING_CLASSES or el_id in BLOCKING_IDS:
+        if tag in BLOCKING_TAGS or blocks or (el_id in BLOCKING_IDS or RECENT_LIST.search(el_id)):
             if open_nodes:
                 if memo is not None:
                     open_nodes[-1].found.extend((el, memo))
@@ -105,9 +122,10 @@ def find_comment_nodes(root) -> list[CommentNode]:
             continue
         # Mark the elements between the parent comment and this one (none above root).
         stop = open_nodes[-1].el if open_nodes else None
+        stop_parts = open_nodes[-1].parts if open_nodes else ()
         if el is not root:
             for anc in el.iterancestors():
-                if anc is stop or anc in spine:
+                if anc is stop or anc in spine or (stop_parts and anc in stop_parts):
                     break
                 spine.add(anc)
                 if anc is root:
@@ -136,9 +154,13 @@ def _walk_info(key: tuple, tables: tuple) -> tuple:
     plain = (tag not in _MAY_START or (tag == "a" and "name" not in names)) and not (
         raw_class and "depth-" in raw_class
     )
-    blocks = bool(raw_class) and not BLOCKING_CLASSES.isdisjoint(raw_class.split())
+    blocks = (
+        bool(raw_class)
+        and tag not in NEVER_BLOCKING_TAGS
+        and (not BLOCKING_CLASSES.isdisjoint(raw_class.split()) or RECENT_LIST.search(raw_class) is not None)
+    )
     by_class, by_tag, by_attr, names_matter, _ = tables
-    memo = match_candidates((tag, raw_class, names if names_matter else ()), by_class, by_tag, by_attr)
+    memo = match_candidates((tag, aliased(raw_class), names if names_matter else ()), by_class, by_tag, by_attr)
     if not (memo[1] or memo[2]):
         memo = None
     return plain, blocks, memo, "id" in names
@@ -160,7 +182,7 @@ def _note_inside(el, found: list, infos: dict, tables: tuple) -> None:
 def _start_node(el, tag: str, classes: frozenset[str], el_id: str, open_nodes: list[CommentNode]):
     """A new CommentNode when el is a comment's own element; else None (maybe naming the open one)."""
     current = open_nodes[-1] if open_nodes else None
-    m = COMMENT_ID.match(el_id)
+    m = COMMENT_ID.match(el_id) or WRAPPER_ID.match(el_id)
     cid = m.group(1) if m else None
     has_depth = any(DEPTH_CLASS.match(c) for c in classes)
     kind = next((k for k in KIND_CLASSES if k in classes), "")
@@ -175,7 +197,7 @@ def _start_node(el, tag: str, classes: frozenset[str], el_id: str, open_nodes: l
     if cid is not None and current is not None and current.cid is None and not has_depth and tag != "li":
         current.cid = cid  # li.depth-1 > div#comment-5
         return None
-    is_comment = (has_depth and (kind or cid is not None)) or (cid is not None and tag in ("li", "article", "div"))
+    is_comment = (has_depth and (kind or cid is not None)) or (cid is not None and tag in _COMMENT_TAGS)
     if not is_comment and tag == "li":
         parent = el.getparent()
         pclasses = set((parent.get("class") or "").split()) if parent is not None else set()
@@ -183,6 +205,17 @@ def _start_node(el, tag: str, classes: frozenset[str], el_id: str, open_nodes: l
     if not is_comment:
         return None
     return CommentNode(el=el, cid=cid, kind=kind if kind in ("pingback", "trackback") else "comment", classes=classes)
+
+
+_COMMENT_TAGS = ("li", "article", "div", "dt")
+
+
+def _previous_element(el):
+    """The element before el among its siblings (comments and processing instructions skipped)."""
+    prev = el.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()
+    return prev
 
 
 def _inner_id(node: CommentNode) -> str | None:
@@ -207,7 +240,8 @@ def _inner_id(node: CommentNode) -> str | None:
 def own_roots(node: CommentNode) -> list:
     """The subtrees of a comment's element that hold no other comment, in document order."""
     roots = []
-    stack = [iter(node.el)]
+    stack = [iter(part) for part in reversed(node.parts)]
+    stack.append(iter(node.el))
     while stack:
         child = next(stack[-1], None)
         if child is None:
@@ -229,7 +263,7 @@ _ANCHOR = _COMMENT_SELECTORS[-1]
 def _comment_hits(node: CommentNode) -> dict[Selector, list]:
     """What `index_matches(own_roots(node), _COMMENT_SELECTORS)` answers, from what the walk noted."""
     hits: dict[Selector, list] = {}
-    spine, top = node.spine, node.el
+    spine, top, parts = node.spine, node.el, node.parts
     found = node.found
     for el, (classes, sure, check) in zip(found[::2], found[1::2], strict=True):
         if el in spine:
@@ -242,7 +276,7 @@ def _comment_hits(node: CommentNode) -> dict[Selector, list]:
         if check:
             scope = el  # the own subtree el is in: its top is a child of the comment or of the spine
             parent = el.getparent()
-            while parent is not top and parent not in spine:
+            while parent is not top and parent not in spine and not (parts and parent in parts):
                 scope, parent = parent, parent.getparent()
             for sel in check:
                 if sel.matches(el, scope, classes):

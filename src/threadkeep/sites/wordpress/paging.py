@@ -98,6 +98,45 @@ def has_comment_paging(page: Page) -> bool:
     return False
 
 
+def load_more_urls(page: Page) -> list[str]:
+    """wpDiscuz's "load more comments" links: the post again with `?wpdParentID=N`, which the
+    plugin answers with the comments after that one (its fallback for readers without script)."""
+    if "wpdParentID=" not in page.html:
+        return []
+    own = _post_base(page.url) if page.url else None
+    found: list[str] = []
+    for a in page.tree.iter("a"):
+        href = a.get("href") or ""
+        if "wpdParentID=" not in href:
+            continue
+        url = page.absolute(href).partition("#")[0]
+        if url and url not in found and (own is None or _post_base(url) == own):
+            found.append(url)
+    return found
+
+
+def has_more_comments(page: Page) -> bool:
+    """Whether the page shows that its thread goes on: comment pages, or wpDiscuz's "load more"."""
+    if has_comment_paging(page):
+        return True
+    html = page.html
+    if "wpdiscuzHasMoreComments" in html:
+        el = page.by_id("wpdiscuzHasMoreComments")
+        if el is not None and (el.get("value") or "").strip() not in ("", "0"):
+            return True
+    if "wpd-load-" in html:  # wpDiscuz 7: "load more" and, when set to load none, "View comments"
+        for el in page.tree.iter("button", "a", "div"):
+            classes = (el.get("class") or "").split()
+            if "wpd-load-more-submit" in classes or "wpd-load-comments" in classes:
+                return True
+    return bool(load_more_urls(page))
+
+
+def more_comment_urls(page: Page) -> list[str]:
+    """The other comment pages of the post, then its wpDiscuz "load more" pages."""
+    return comment_page_urls(page) + [u for u in load_more_urls(page) if u != page.url]
+
+
 # ----------------------------------------------------------------------------- REST API
 
 
