@@ -25,9 +25,19 @@ from threadkeep.cli.options import (
     NoArticleOpt,
     NoWarcOpt,
     OutputOpt,
+    StrictOpt,
     network_options,
 )
-from threadkeep.cli.ui import State, error, event_printer, fetch_progress, stdout_console, sync_progress
+from threadkeep.cli.ui import (
+    State,
+    error,
+    event_printer,
+    fetch_progress,
+    shortfall_message,
+    stdout_console,
+    sync_progress,
+    warning,
+)
 
 app = typer.Typer(
     name="threadkeep",
@@ -101,6 +111,7 @@ def fetch(
     no_warc: NoWarcOpt = False,
     depth: DepthOpt = None,
     no_article: NoArticleOpt = False,
+    strict: StrictOpt = False,
     *,
     net: Network,
 ) -> None:
@@ -124,6 +135,11 @@ def fetch(
 
     stamp_new(thread)  # first_seen/last_seen and the first snapshot, for `update` to build on
     _emit(thread, fmt, output, depth=depth, show_article=not no_article)
+    if thread.shortfall():
+        held = thread.declared - thread.shortfall()
+        (error if strict else warning)(shortfall_message(source, thread.declared, held))
+        if strict:
+            raise typer.Exit(1)
 
 
 @app.command()
@@ -182,6 +198,7 @@ def update(
     comments: CommentsOpt = CommentsSource.auto,
     no_warc: NoWarcOpt = False,
     json_out: JsonOpt = False,
+    strict: StrictOpt = False,
     *,
     net: Network,
 ) -> None:
@@ -196,6 +213,10 @@ def update(
         keep_warc=not no_warc,
     )
     print(json.dumps(result.to_dict(), ensure_ascii=False) if json_out else result.describe())
+    if result.declared is not None and result.held < result.declared:
+        (error if strict else warning)(shortfall_message(result.url, result.declared, result.held))
+        if strict:
+            raise typer.Exit(1)
 
 
 @app.command()
@@ -209,6 +230,7 @@ def sync(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Hosts worked on at once.")] = 32,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (on stderr).")] = False,
     json_out: JsonOpt = False,
+    strict: StrictOpt = False,
     *,
     net: Network,
 ) -> None:
@@ -224,9 +246,15 @@ def sync(
         jobs=jobs,
     )
 
+    short: list = []
+
     def failed(result) -> None:
         if result.status == "failed":
             error(result.error or result.url)
+        elif result.declared is not None and result.held < result.declared:
+            short.append(result)
+            if strict or not quiet:
+                (error if strict else warning)(shortfall_message(result.url, result.declared, result.held))
 
     show_bar = not quiet and not json_out and sys.stdout.isatty()
     with sync_progress(stdout_console() if show_bar else None, failed) as (on_start, on_result):
@@ -235,7 +263,7 @@ def sync(
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     elif not quiet:
         print(report.summary())
-    raise typer.Exit(report.exit_code)
+    raise typer.Exit(report.exit_code or (1 if strict and short else 0))
 
 
 @app.command()

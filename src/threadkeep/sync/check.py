@@ -79,6 +79,8 @@ class ThreadResult:
     error: str | None = None
     not_modified: bool = False  # the server answered 304
     checked_at: str = ""
+    declared: int | None = None  # how many comments the page says the thread has
+    held: int = 0  # how many of them this check found on the page (and what completes it)
 
     def describe(self) -> str:
         """One line for `threadkeep update`: 'thread.json: 1 new comment, 1 edited (9 comments)'."""
@@ -106,7 +108,7 @@ class ThreadResult:
             "changes": self.changes.to_dict() if self.changes is not None else None,
             "error": self.error,
             "checked_at": self.checked_at,
-        }
+        } | ({"declared": self.declared, "held": self.held} if self.declared is not None else {})
 
 
 def check_thread(
@@ -164,12 +166,20 @@ def check_thread(
         if recorder is not None:
             recorder.abort()
         count = sum(1 for _ in old.all_comments()) if old is not None else count
-        return ThreadResult(url, path, status, changes, count, checked_at=checked_at)
+        return _declared(ThreadResult(url, path, status, changes, count, checked_at=checked_at), new)
     if recorder is not None:
         recorder.close()
         _append_capture(new_part, warc_path(path))
     save_archive(thread, path)
-    return ThreadResult(url, path, status, changes, count, checked_at=checked_at)
+    return _declared(ThreadResult(url, path, status, changes, count, checked_at=checked_at), new)
+
+
+def _declared(result: ThreadResult, fetched) -> ThreadResult:
+    """The page's declared count, and how many comments this fetch found (not the archive's,
+    which keeps comments removed upstream)."""
+    result.declared = fetched.declared
+    result.held = sum(1 for _ in fetched.all_comments())
+    return result
 
 
 def update_archive(
