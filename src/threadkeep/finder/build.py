@@ -143,13 +143,27 @@ def _own_copy(el, instance_els: set, holders: set, signal_els: set):
                 if child.tail:
                     _append_text(dst, child.tail)
                 continue
-            inner = etree.SubElement(dst, child.tag)
-            for k, v in child.attrib.items():
-                inner.set(k, v)
+            inner = _sub_element(dst, child)
             inner.text = child.text
             inner.tail = child.tail
             work.append((child, inner))
     return shell
+
+
+def _sub_element(dst, child):
+    """A shallow copy of child under dst. The parser takes tag and attribute names that lxml's
+    tree API refuses (`p:x`, `1a`, `@click`, `a"b`): such a tag becomes a span, such an
+    attribute is left out (the sanitiser would drop it anyway)."""
+    try:
+        inner = etree.SubElement(dst, child.tag)
+    except ValueError:
+        inner = etree.SubElement(dst, "span")
+    for k, v in child.attrib.items():
+        try:
+            inner.set(k, v)
+        except ValueError:
+            continue
+    return inner
 
 
 def _append_text(dst, text: str) -> None:
