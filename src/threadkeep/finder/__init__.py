@@ -42,6 +42,7 @@ from threadkeep.finder.names import (
 )
 from threadkeep.html.page import Page
 from threadkeep.html.select import classes
+from threadkeep.html.text import text_of
 from threadkeep.model import Comment
 
 
@@ -235,9 +236,35 @@ def _classify(scope: list) -> _Signals:
                 parent = el.getparent()
                 if parent is not None and parent.tag not in PROSE_TAGS:
                     s.time.add(parent)
-            if _is_author(el, names):
+            if _is_author(el, names) and not _is_mention(el):
                 s.author.add(el)
+    # a name shown right beside a comment's time is its author ("<a>Jessiica77</a> <span>11
+    # minutes ago</span>", "Posted by <a>X</a> at 3:09 PM"), whatever its class says
+    for t in list(s.time):
+        for near in (t.getprevious(), t.getnext()):
+            if near is not None and near not in s.time and near not in s.author and _looks_like_name(near):
+                s.author.add(near)
+                break
     return s
+
+
+def _is_mention(el) -> bool:
+    """An "@name" link inside a comment's text names someone else, not the comment's author."""
+    prev = el.getprevious()
+    before = (prev.tail if prev is not None else (el.getparent().text if el.getparent() is not None else "")) or ""
+    return before.rstrip().endswith("@") or (el.text or "").startswith("@")
+
+
+def _looks_like_name(el) -> bool:
+    """A short link or emphasised name: a few words, letters, no sentence, no date."""
+    if not isinstance(el.tag, str) or el.tag not in ("a", "strong", "b", "cite", "span") or len(el) > 2:
+        return False
+    text = text_of(el)
+    if not 1 < len(text) <= 40 or len(text.split()) > 4 or text.endswith((".", "!", "?")):
+        return False
+    if DATE_RE.search(text) or RELATIVE_TIME_RE.search(text):
+        return False
+    return _author_name(el)[0] is not None
 
 
 def _is_time(el, names: str) -> bool:
@@ -245,8 +272,12 @@ def _is_time(el, names: str) -> bool:
         return True
     if names and TIME_CLASS_RE.search(names) and len(el) < 8:
         return True
-    text = el.text
-    return bool(text and len(text) < 120 and (DATE_RE.search(text) or RELATIVE_TIME_RE.search(text)))
+    text = (el.text or "").strip()
+    if not text or len(text) >= 120:
+        return False
+    # mostly a date: "about an hour ago", "March 3, 2021 at 5:00 pm" (not a sentence that says "yesterday")
+    m = DATE_RE.search(text) or RELATIVE_TIME_RE.search(text)
+    return bool(m) and len(text) - (m.end() - m.start()) <= 30
 
 
 def _is_author(el, names: str) -> bool:

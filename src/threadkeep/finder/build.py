@@ -10,8 +10,9 @@ import re
 from lxml import etree
 
 from threadkeep.comment_ids import CommentIds
-from threadkeep.dates import DATE_RE, find_date, parse_date
-from threadkeep.finder.names import AUTHOR_LEAD_RE, EXCLUDED_TAGS, ITEM_TAGS, REGION_RE
+from threadkeep.dates import DATE_RE, displayed_date, find_date, numeric_order, parse_date
+from threadkeep.finder.names import EXCLUDED_TAGS, ITEM_TAGS, REGION_RE
+from threadkeep.html.authors import clean_author
 from threadkeep.html.page import Page
 from threadkeep.html.select import classes
 from threadkeep.html.text import content, make_author, text_of
@@ -31,21 +32,23 @@ class _Signals:
 
 
 def _author_name(el) -> tuple[str | None, str | None]:
-    """The name and link an author signal shows."""
+    """The name and link an author signal shows, as a reader sees the name (clean_author: no
+    "says:", no "Posted by", no date or "2 hours ago" glued on)."""
     link = el if el.tag == "a" else next((a for a in el.iter("a") if text_of(a)), None)
-    name = text_of(link) if link is not None else ""
-    if not name:
-        name = text_of(el)
-    if not name and el.tag == "img":
-        name = (el.get("alt") or "").strip()
-    name = AUTHOR_LEAD_RE.sub(lambda m: "" if "by" in m.group(0).lower() else m.group(0), name)
-    name = re.sub(r"^\s*(?:posted|written|comment(?:ed)?|submitted)?\s*by\s*:?\s*", "", name, flags=re.I)
-    name = re.split(r"\s+(?:says|said|wrote|schrieb|sagt|at|on|am|um)\b|\s*[|·•]\s*", name, maxsplit=1)[0]
-    name = name.strip(" :,-–—")
-    if not name or len(name) > 80 or DATE_RE.fullmatch(name):
-        return None, None
-    url = link.get("href") if link is not None else None
-    return name, url
+    shown = text_of(link) if link is not None else ""
+    if not shown:
+        shown = text_of(el)
+    if not shown and el.tag == "img":
+        shown = (el.get("alt") or "").strip()
+    for part in _SEPARATORS.split(shown):  # "Posted by: NAME | DATE", "DATE | NAME"
+        name = clean_author(part)
+        if name and not DATE_RE.fullmatch(name):
+            url = link.get("href") if link is not None else None
+            return name, url
+    return None, None
+
+
+_SEPARATORS = re.compile(r"\s+[|·•]\s+|\s*\|\s*")
 
 
 def _build(page: Page, instances: list[dict], signals: _Signals) -> tuple[list[Comment], list]:
@@ -62,6 +65,8 @@ def _build(page: Page, instances: list[dict], signals: _Signals) -> tuple[list[C
             if a in holders or a in instance_els:
                 break
             holders.add(a)
+    # numeric dates read in the order the page's own dates show (07/04/2013: April or July)
+    order = numeric_order(text_of(t) for rec in instances if rec["ok"] for t in rec["times"])
     for rec in instances:
         if not rec["ok"]:
             continue
@@ -74,6 +79,7 @@ def _build(page: Page, instances: list[dict], signals: _Signals) -> tuple[list[C
         published = None
         for t in rec["times"]:
             published = parse_date(t.get("datetime")) or find_date(t.get("title"))
+            published = published or displayed_date(text_of(t), languages=page.languages, order=order)
             published = published or find_date(text_of(t))
             if published:
                 break

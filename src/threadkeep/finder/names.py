@@ -15,7 +15,11 @@ NOT_COMMENT_RE = re.compile(
 )
 # ancestors that never hold the page's comments
 EXCLUDED_TAGS = {"nav", "aside", "form", "header", "select", "button", "script", "style", "noscript", "template"}
-EXCLUDED_RE = re.compile(r"sidebar|related|recent|popular|breadcrumb|navbar|menu|advert|sponsor|promo", re.I)
+EXCLUDED_RE = re.compile(
+    r"sidebar|related|recent|popular|breadcrumb|navbar|menu|advert|sponsor|promo|"
+    r"share|sharing|social|product|review|recommended|most-|shop|cart|newsletter|subscribe",
+    re.I,
+)
 # author signals: by class/id/itemprop/rel, by link target, by lead-in words
 AUTHOR_CLASS_RE = re.compile(
     r"author|user|commenter|poster|nick|vcard|member|byline|(?:^|[\s_-])(?:fn|name)(?:$|[\s_-])", re.I

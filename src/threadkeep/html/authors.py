@@ -82,14 +82,63 @@ _TRAILING_DATE = re.compile(
 )
 
 
+# "1 Hour ago", "vor 3 Stunden", "il y a 2 jours", "hace 3 meses" glued after the name
+_TRAILING_RELATIVE = re.compile(
+    r"\s*[—–\-|,·@]?\s*(?:about\s+|vor\s+|il y a\s+|hace\s+|há\s+)?(?:an?|one|\d+)\s+"
+    r"(?:sec(?:ond)?s?|min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|"
+    r"sekunden?|minuten?|stunden?|tagen?|wochen?|monate?n?|jahren?|"
+    r"secondes?|heures?|jours?|semaines?|mois|ans?|segundos?|minutos?|horas?|d[ií]as?|semanas?|meses|años?|anos?)"
+    r"(?:\s+(?:ago|her|geleden|fa|temu|sedan|siden))?\s*$",
+    re.IGNORECASE,
+)
+# what share widgets and profile links show where a name would be
+NOT_NAMES = frozenset(
+    [
+        "facebook",
+        "twitter",
+        "linkedin",
+        "pinterest",
+        "reddit",
+        "whatsapp",
+        "telegram",
+        "email",
+        "e-mail",
+        "mail",
+        "print",
+        "tumblr",
+        "google",
+        "google+",
+        "share",
+        "tweet",
+        "pin",
+        "like",
+        "reply",
+        "antworten",
+        "répondre",
+        "responder",
+        "rispondi",
+        "permalink",
+        "link",
+        "report",
+        "flag",
+        "edit",
+        "delete",
+        "quote",
+        "login",
+        "anmelden",
+    ]
+)
+
+
 def clean_author(text: str | None) -> str | None:
     """The name in an author line; None when nothing name-like is left."""
     if not text:
         return None
     name = " ".join(text.split())
     name = _LEAD.sub("", name)
+    name = _TRAILING_RELATIVE.sub("", name)
     name = _TRAILING_DATE.sub("", name)
     name = _SAYS.sub("", name).strip(" :,-—–|·@")
-    if not name or len(name) > 80 or not re.search(r"[^\W\d_]", name):
+    if not name or len(name) > 80 or not re.search(r"[^\W\d_]", name) or name.casefold() in NOT_NAMES:
         return None
     return name
