@@ -139,7 +139,7 @@ def _month_word(m: re.Match) -> str:
 _MONTH_RE = r"(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _TIME_RE = (
     r"(?:\s*(?:,|at|um|à|a las|alle|om|às|-|—|–|@)?\s*"
-    r"(?P<hour>\d{1,2})[:h.](?P<minute>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?)?"
+    r"(?P<hour>\d{1,2})[:h.](?P<minute>\d{2})(?::\d{2})?\s*(?P<ampm>[ap]\.?m\.?)?)?"
 )
 _DATE_PATTERNS = [
     re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?\s+" + _MONTH_RE + r",?\s+(?P<year>\d{4})" + _TIME_RE, re.I),

@@ -34,6 +34,7 @@ from threadkeep.finder.names import (
     ITEM_TAGS,
     ITEM_WORD_RE,
     MAX_SIGNATURES,
+    META_RE,
     NOT_COMMENT_RE,
     PROSE_TAGS,
     REGION_RE,
@@ -53,7 +54,8 @@ def _signature(el) -> str | None:
         first_name = cls.split(None, 1)[0].lower()
         if any(ch.isdigit() for ch in first_name):
             first_name = re.sub(r"[0-9]+", "#", first_name)
-        return f"{el.tag}.{first_name}"
+        if any(ch.isalpha() for ch in first_name):  # a bare number ("1510": a parent's id) names nothing
+            return f"{el.tag}.{first_name}"
     eid = el.get("id")
     if eid and re.search(r"\d", eid):
         return f"{el.tag}#{re.sub(r'[0-9]+', '#', eid.lower())}"
@@ -248,6 +250,12 @@ def _classify(scope: list) -> _Signals:
     return s
 
 
+def _is_prose(el) -> bool:
+    """A paragraph of text (names in it are mentions); a paragraph named as a comment's header
+    or footer ("p.comment-footer": "Posted by: X | date") is no prose."""
+    return el.tag in PROSE_TAGS and not (el.get("class") and META_RE.search(el.get("class")))
+
+
 def _is_mention(el) -> bool:
     """An "@name" link inside a comment's text names someone else, not the comment's author."""
     prev = el.getprevious()
@@ -320,7 +328,7 @@ def _evaluate(sig: str, elements: list, signals: _Signals, scope: list):
                     continue
                 if el in signals.excluded:
                     excluded_depth += 1
-                if el.tag in PROSE_TAGS:
+                if _is_prose(el):
                     prose_depth += 1
                 if stack:
                     rec = stack[-1]
@@ -342,7 +350,7 @@ def _evaluate(sig: str, elements: list, signals: _Signals, scope: list):
                         author_depth -= 1
                     if el in signals.time:
                         time_depth -= 1
-                    if el.tag in PROSE_TAGS:
+                    if _is_prose(el):
                         prose_depth -= 1
                     if el in signals.excluded:
                         excluded_depth -= 1

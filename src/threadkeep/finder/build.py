@@ -35,16 +35,16 @@ def _author_name(el) -> tuple[str | None, str | None]:
     """The name and link an author signal shows, as a reader sees the name (clean_author: no
     "says:", no "Posted by", no date or "2 hours ago" glued on)."""
     link = el if el.tag == "a" else next((a for a in el.iter("a") if text_of(a)), None)
-    shown = text_of(link) if link is not None else ""
-    if not shown:
-        shown = text_of(el)
-    if not shown and el.tag == "img":
-        shown = (el.get("alt") or "").strip()
-    for part in _SEPARATORS.split(shown):  # "Posted by: NAME | DATE", "DATE | NAME"
-        name = clean_author(part)
-        if name and not DATE_RE.fullmatch(name):
-            url = link.get("href") if link is not None else None
-            return name, url
+    tries = [(text_of(link), link)] if link is not None else []
+    if el is not link:
+        tries.append((text_of(el), None))  # "Posted by: NAME | <a>date</a>": the name is not linked
+    if el.tag == "img":
+        tries.append(((el.get("alt") or "").strip(), None))
+    for shown, source in tries:
+        for part in _SEPARATORS.split(shown):  # "Posted by: NAME | DATE", "DATE | NAME"
+            name = clean_author(part)
+            if name and not DATE_RE.fullmatch(name):
+                return name, source.get("href") if source is not None else None
     return None, None
 
 
@@ -81,6 +81,10 @@ def _build(page: Page, instances: list[dict], signals: _Signals) -> tuple[list[C
             published = parse_date(t.get("datetime")) or find_date(t.get("title"))
             published = published or displayed_date(text_of(t), languages=page.languages, order=order)
             published = published or find_date(text_of(t))
+            if published:
+                break
+        for a in rec["authors"] if not published else ():  # "geschrieben von X am 10. Mai. 2015, 19:11"
+            published = displayed_date(text_of(a), languages=page.languages, order=order)
             if published:
                 break
         body = _own_copy(el, instance_els, holders, set(rec["authors"]) | set(rec["times"]))

@@ -69,7 +69,9 @@ _SAYS = re.compile(
 )
 # "Posted by", "Comment by", "By", "Von", "Por", "Par", "Di", "Door", "Av", "Przez" before the name.
 _LEAD = re.compile(
-    r"^\s*(?:(?:posted|written|comment(?:ed)?|submitted|reply|antwort|kommentar|commentaire|comentario)\s+)?"
+    r"^\s*(?:(?:posted|written|comment(?:ed)?|submitted|reply|antwort|kommentar|commentaire|comentario|"
+    r"geschrieben|verfasst|eingetragen|gepostet|écrit|publié|posté|escrito|publicado|scritto|pubblicato|"
+    r"geschreven|geplaatst|skrevet|postet|napisany|napisane)\s+)?"
     r"(?:by|von|por|par|di|da|door|av|przez|от)\s*:?\s+",
     re.IGNORECASE,
 )
@@ -134,11 +136,11 @@ def clean_author(text: str | None) -> str | None:
     """The name in an author line; None when nothing name-like is left."""
     if not text:
         return None
-    name = " ".join(text.split())
+    name = " ".join(text.split()).strip("[](){}<>")
     name = _LEAD.sub("", name)
     name = _TRAILING_RELATIVE.sub("", name)
     name = _TRAILING_DATE.sub("", name)
-    name = _SAYS.sub("", name).strip(" :,-—–|·@")
+    name = _SAYS.sub("", name).strip(" :,-—–|·@[](){}")
     if not name or len(name) > 80 or not re.search(r"[^\W\d_]", name) or name.casefold() in NOT_NAMES:
         return None
     return name
