@@ -243,6 +243,9 @@ def _classify(scope: list) -> _Signals:
     # a name shown right beside a comment's time is its author ("<a>Jessiica77</a> <span>11
     # minutes ago</span>", "Posted by <a>X</a> at 3:09 PM"), whatever its class says
     for t in list(s.time):
+        if t not in s.author and _SEPARATED.search(text_of(t)[:160]) and _author_name(t)[0]:
+            s.author.add(t)  # "Heidemarie Heim | Di, 21. April 2020 - 16:40", "Oct 24, 2012 | <a>Chris</a>"
+            continue
         for near in (t.getprevious(), t.getnext()):
             if near is not None and near not in s.time and near not in s.author and _looks_like_name(near):
                 s.author.add(near)
@@ -275,8 +278,15 @@ def _looks_like_name(el) -> bool:
     return _author_name(el)[0] is not None
 
 
+_SEPARATED = re.compile(r"\S\s*[|·•]\s*\S")
+MACHINE_DATE_PROPS = ("datecreated", "datepublished", "schema:datecreated", "dc:date", "dcterms:created")
+
+
 def _is_time(el, names: str) -> bool:
     if el.tag == "time" or (el.tag == "abbr" and el.get("title")):
+        return True
+    prop = (el.get("itemprop") or el.get("property") or "").lower()
+    if prop in MACHINE_DATE_PROPS and (el.get("content") or el.get("datetime")):
         return True
     if names and TIME_CLASS_RE.search(names) and len(el) < 8:
         return True
@@ -288,12 +298,25 @@ def _is_time(el, names: str) -> bool:
     return bool(m) and len(text) - (m.end() - m.start()) <= 30
 
 
+_FIELD_NAME = re.compile(r"field-{1,2}name-\S*")  # Drupal's "field--name-comment-body" names a field, not a person
+
+
+def _short(el, limit: int = 200) -> bool:
+    """Whether el's text is at most limit characters (read only as far as needed)."""
+    n = 0
+    for piece in el.itertext():
+        n += len(piece.strip())
+        if n > limit:
+            return False
+    return True
+
+
 def _is_author(el, names: str) -> bool:
     if el.tag not in AUTHOR_TAGS:
         return False
     if el.tag == "cite" or el.get("itemprop") == "author" or "author" in (el.get("rel") or ""):
         return True
-    if names and AUTHOR_CLASS_RE.search(names) and "avatar" not in names:
+    if names and "avatar" not in names and AUTHOR_CLASS_RE.search(_FIELD_NAME.sub(" ", names)) and _short(el):
         return True
     if el.tag == "a" and AUTHOR_HREF_RE.search(el.get("href") or ""):
         return True

@@ -78,7 +78,7 @@ def _build(page: Page, instances: list[dict], signals: _Signals) -> tuple[list[C
                 break
         published = None
         for t in rec["times"]:
-            published = parse_date(t.get("datetime")) or find_date(t.get("title"))
+            published = parse_date(t.get("datetime") or t.get("content")) or find_date(t.get("title"))
             published = published or displayed_date(text_of(t), languages=page.languages, order=order)
             published = published or find_date(text_of(t))
             if published:
@@ -109,7 +109,9 @@ def _build(page: Page, instances: list[dict], signals: _Signals) -> tuple[list[C
             permalink=permalink,
         )
         by_el[el] = c
-        parent = rec["parent"]
+        parent = _sibling_parent(el, rec["parent"], instance_els)
+        if parent is None:
+            parent = rec["parent"]
         while parent is not None and parent not in by_el:
             parent = rec_by_el[parent]["parent"] if parent in rec_by_el else None
         parents[cid] = by_el[parent].id if parent is not None else None
@@ -118,6 +120,33 @@ def _build(page: Page, instances: list[dict], signals: _Signals) -> tuple[list[C
             tops.append(el)
 
     return build_tree(flat, parents), tops
+
+
+_REPLIES_BOX = re.compile(
+    r"(?:^|[\s_-])(?:indented|children|replies|sub-?comments|comment-replies|reply-list)(?:$|[\s_-])", re.I
+)
+
+
+def _sibling_parent(el, parent, instance_els: set, limit: int = 12):
+    """The comment a reply answers when replies sit in a box after it, not inside it (Drupal's
+    `<article class=comment>…</article><div class=indented>replies</div>`): the last comment
+    before the box, when the box is inside the reply's structural parent (or at the top)."""
+    node = el
+    for _ in range(limit):
+        node = node.getparent()
+        if node is None or node is parent:
+            return None
+        if _REPLIES_BOX.search(node.get("class") or ""):
+            prev = node.getprevious()
+            while prev is not None and not isinstance(prev.tag, str):
+                prev = prev.getprevious()
+            if prev is None:
+                return None
+            if prev in instance_els:
+                return prev
+            inside = [d for d in prev.iter() if d in instance_els]
+            return inside[-1] if inside else None
+    return None
 
 
 _ACTIONS_RE = re.compile(
