@@ -295,7 +295,10 @@ def _is_time(el, names: str) -> bool:
         return False
     # mostly a date: "about an hour ago", "March 3, 2021 at 5:00 pm" (not a sentence that says "yesterday")
     m = DATE_RE.search(text) or RELATIVE_TIME_RE.search(text)
-    return bool(m) and len(text) - (m.end() - m.start()) <= 30
+    if not m:
+        return False
+    rest = len(text) - (m.end() - m.start())
+    return rest <= (12 if m.group(0).isalpha() else 30)  # "yesterday" alone, not "I was there yesterday!!"
 
 
 _FIELD_NAME = re.compile(r"field-{1,2}name-\S*")  # Drupal's "field--name-comment-body" names a field, not a person
