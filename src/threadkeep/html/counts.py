@@ -116,6 +116,21 @@ def _skipped(el) -> bool:
     return False
 
 
+_COUNTABLE = re.compile(
+    r"\d|\b(?:one|a single|ein|eine|un|une|uno|una|um|uma|één|en|ett|no|keine|aucun|aucune)\b", re.I
+)
+
+
+def _has_number_near(el) -> bool:
+    """A digit in el's own text or its children's text and tails (not deeper: cheap)."""
+    if el.text and _COUNTABLE.search(el.text):
+        return True
+    for child in el[:8]:
+        if (child.text and child.text.strip().isdigit()) or (child.tail and _COUNTABLE.search(child.tail)):
+            return True
+    return False
+
+
 def _label(el):
     """The widest element around a count word that is still a short label (up to 3 levels)."""
     best = el if len(" ".join(el.text_content().split())) <= LONG_LABEL else None
@@ -128,21 +143,57 @@ def _label(el):
     return best
 
 
+# where themes put the thread's heading ("<div id=comments><h2>5 thoughts on …", Blogger's
+# "<div id=comments><h4>96 comments:"): looked up by id (a table lookup, not a scan)
+THREAD_IDS = ("comments", "comments-title", "comment-count", "comments-count", "comments-header", "kommentare")
+_HEADING_NAME = re.compile(r"title|count|head|number|total", re.I)
+_HEADS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _thread_heading_count(page: Page) -> int | None:
+    """The count in the thread's own heading, where themes put it (the first elements of the
+    thread box: a heading, a "comments-title" or a counter)."""
+    for element_id in THREAD_IDS:
+        box = page.by_id(element_id)
+        if box is None:
+            continue
+        for n, el in enumerate(box.iter()):
+            if n >= 12:
+                break
+            if not isinstance(el.tag, str):
+                continue
+            if el is box or el.tag in _HEADS or _HEADING_NAME.search(el.get("class") or ""):
+                value = read_count(el.text_content()[: 4 * LONG_LABEL])
+                if value is not None and not _skipped(el):
+                    return value
+    return None
+
+
 def declared_count(page: Page) -> int | None:
-    """How many comments the page says the thread has (None when it says nothing)."""
+    """How many comments the page says the thread has (None when it says nothing): the thread
+    heading's count where themes put it (cheap), else what most of the page's count labels say."""
+    try:
+        value = _thread_heading_count(page)
+    except ValueError:
+        value = None
+    return value if value is not None else _labels_count(page)
+
+
+def _labels_count(page: Page) -> int | None:
     seen: Counter[int] = Counter()
     first: dict[int, int] = {}
     labels: dict[object, None] = {}
     bare: list[tuple[object, int]] = []
+    hint = _NOUN_HINT.search
     for el in page.tree.iter():  # one pass; the cheap tests first (most text is neither)
         text = el.text
         if text and len(text) <= LONG_LABEL:
-            if _NOUN_HINT.search(text):
+            if hint(text):
                 labels[el] = None
-            elif text.strip().isdigit() and len(text.strip()) <= 6:
+            elif len(text) <= 12 and text.strip().isdigit():
                 bare.append((el, int(text.strip())))
         tail = el.tail
-        if tail and len(tail) <= LONG_LABEL and _NOUN_HINT.search(tail):
+        if tail and len(tail) <= LONG_LABEL and not tail.isspace() and hint(tail):
             parent = el.getparent()
             if parent is not None:
                 labels[parent] = None
@@ -151,6 +202,11 @@ def declared_count(page: Page) -> int | None:
     values: list[tuple[object, int]] = []
     done: set = set()
     for el in labels:
+        # most text naming comments holds no number ("Leave a comment", "Reply", a comment's own
+        # words): only an element whose text (or its parent's) holds a digit or a number word is read
+        parent = el.getparent()
+        if not (_COUNTABLE.search(el.text_content()[:600]) or (parent is not None and _has_number_near(parent))):
+            continue
         label = _label(el)
         if label is None or label in done:
             continue
