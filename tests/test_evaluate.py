@@ -14,15 +14,18 @@ from threadkeep.scoring import field_percents, same_date, score_page
 CORPUS2 = SHARED / "corpus2"
 GOLD = REPO / "tests" / "gold"
 
-# Floors (percent) for ../shared/corpus2/; "invented" is a ceiling.
+# Floors (percent) for ../shared/corpus2/, a little under what this branch reaches (found 56.6,
+# invented 10.0, parents 56.3, authors 48.7, dates 52.4, texts 55.2, all-exact 45); "invented" is
+# a ceiling. The figures before issue 12: found 36.9, invented 20.1, parents 36.6, authors 28.6,
+# dates 33.3, texts 35.5, all-exact 27. Raised as main improves, never lowered.
 CORPUS2_FLOORS = {
-    "found": 36.0,
-    "invented": 21.0,
-    "parents": 36.0,
-    "authors": 28.0,
-    "dates": 33.0,
-    "texts": 35.0,
-    "exact": 27.0,
+    "found": 56.0,
+    "invented": 10.5,
+    "parents": 56.0,
+    "authors": 48.0,
+    "dates": 52.0,
+    "texts": 55.0,
+    "exact": 45.0,
 }
 
 
