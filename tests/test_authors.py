@@ -27,6 +27,8 @@ from threadkeep.html.authors import clean_author
         ("Jean il y a 2 jours", "Jean"),
         ("geschrieben von berg2012 am 21. Jan. 2015, 19:04", "berg2012"),
         ("[ Jan ]", "Jan"),
+        ("Mark Bower (@markbower)", "Mark Bower (@markbower)"),
+        ("(Anna)", "Anna"),
     ],
 )
 def test_the_name_without_says_words_leads_and_dates(line, name):

@@ -132,15 +132,28 @@ NOT_NAMES = frozenset(
 )
 
 
+def _unwrap(name: str) -> str:
+    """Without brackets around the whole ("[ Jan ]") or left unpaired at an end; a name's own
+    "(@handle)" stays."""
+    for left, right in ("[]", "()", "{}", "<>"):
+        while name.startswith(left) and name.endswith(right):
+            name = name[1:-1].strip()
+        if name.endswith(right) and left not in name:
+            name = name[:-1].rstrip()
+        if name.startswith(left) and right not in name:
+            name = name[1:].lstrip()
+    return name.strip(" :,-—–|·@")
+
+
 def clean_author(text: str | None) -> str | None:
     """The name in an author line; None when nothing name-like is left."""
     if not text:
         return None
-    name = " ".join(text.split()).strip("[](){}<>")
+    name = _unwrap(" ".join(text.split()))
     name = _LEAD.sub("", name)
     name = _TRAILING_RELATIVE.sub("", name)
     name = _TRAILING_DATE.sub("", name)
-    name = _SAYS.sub("", name).strip(" :,-—–|·@[](){}")
+    name = _unwrap(_SAYS.sub("", name).strip(" :,-—–|·@"))
     if not name or len(name) > 80 or not re.search(r"[^\W\d_]", name) or name.casefold() in NOT_NAMES:
         return None
     return name
