@@ -174,3 +174,21 @@ def test_name_pipe_date_headers_and_replies_in_a_box_after_their_parent():
         ("1.1", "Horst", "2020-04-22T09:05:00", "A reply to the first one."),
         ("2", "Ramón", "2020-04-23T10:00:00", "A second top-level comment."),
     ]
+
+
+def test_a_comment_of_symbols_only_is_kept_when_it_has_its_author_and_time():
+    block = (
+        '<div id="photo-comments">'
+        + "".join(
+            f'<div class="photo-comment"><a class="nav-link" href="/photos/{n}">{n}</a> '
+            f'<span class="photo-comment-date">about {i} hours ago</span>'
+            f'<div class="photo-comment-message">{t}</div></div>'
+            for i, (n, t) in enumerate((("ann", "So funny, really"), ("yuliia", "=)"), ("bob", "Well said, friend")), 2)
+        )
+        + "</div>"
+    )
+    assert [(c.author.name, c.text) for c in comments(page(block))] == [
+        ("ann", "So funny, really"),
+        ("yuliia", "=)"),
+        ("bob", "Well said, friend"),
+    ]

@@ -278,6 +278,7 @@ def _looks_like_name(el) -> bool:
     return _author_name(el)[0] is not None
 
 
+_EMOTICON = re.compile(r"(?<!\S)[:;=8xX][-'^o]?[()\[\]DPpOo3|/\\*]+(?!\S)|(?<!\S)<3(?!\S)|\^_?\^")
 _SEPARATED = re.compile(r"\S\s*[|·•]\s*\S")
 MACHINE_DATE_PROPS = ("datecreated", "datepublished", "schema:datecreated", "dc:date", "dcterms:created")
 
@@ -390,8 +391,11 @@ def _evaluate(sig: str, elements: list, signals: _Signals, scope: list):
         if rec is None:
             continue
         names = {n for n in (_author_name(a)[0] for a in rec["authors"]) if n}
-        own_text = FILLER_RE.sub("", " ".join(rec["text"]))
+        raw = " ".join(rec["text"])
+        own_text = FILLER_RE.sub("", raw)
         rec["ok"] = len(names) == 1 and len(own_text) >= 2
+        # "=)", ":-(" : a comment of symbols only, with its author and time like the others
+        rec["symbols"] = len(names) == 1 and bool(rec["times"]) and not own_text and bool(_EMOTICON.search(raw))
         if rec["ok"]:
             good += 1
             depth_sum += sum(1 for _ in el.iterancestors()) if good <= 50 else 0

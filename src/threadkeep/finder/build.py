@@ -68,7 +68,7 @@ def _build(page: Page, instances: list[dict], signals: _Signals) -> tuple[list[C
     # numeric dates read in the order the page's own dates show (07/04/2013: April or July)
     order = numeric_order(text_of(t) for rec in instances if rec["ok"] for t in rec["times"])
     for rec in instances:
-        if not rec["ok"]:
+        if not (rec["ok"] or rec.get("symbols")):
             continue
         el = rec["el"]
         name = url = None
