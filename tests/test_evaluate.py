@@ -14,8 +14,8 @@ from threadkeep.scoring import field_percents, same_date, score_page
 CORPUS2 = SHARED / "corpus2"
 GOLD = REPO / "tests" / "gold"
 
-# Floors (percent) for ../shared/corpus2/, a little under what this branch reaches (found 56.6,
-# invented 10.0, parents 56.3, authors 48.7, dates 52.4, texts 55.2, all-exact 45); "invented" is
+# Floors (percent) for ../shared/corpus2/, a little under what this branch reaches (found 56.7,
+# invented 10.0, parents 56.4, authors 48.9, dates 52.4, texts 55.3, all-exact 52); "invented" is
 # a ceiling. The figures before issue 12: found 36.9, invented 20.1, parents 36.6, authors 28.6,
 # dates 33.3, texts 35.5, all-exact 27. Raised as main improves, never lowered.
 CORPUS2_FLOORS = {
@@ -25,7 +25,7 @@ CORPUS2_FLOORS = {
     "authors": 48.0,
     "dates": 52.0,
     "texts": 55.0,
-    "exact": 45.0,
+    "exact": 50.0,
 }
 
 
