@@ -22,12 +22,19 @@ from threadkeep.html.authors import clean_author
         ("Armanox", "Armanox"),
         ("Dit is Dave", "Dit is Dave"),
         ("Anonymous", "Anonymous"),
+        ("focus63 1 Hour ago", "focus63"),
+        ("Klaus vor 3 Stunden", "Klaus"),
+        ("Jean il y a 2 jours", "Jean"),
+        ("geschrieben von berg2012 am 21. Jan. 2015, 19:04", "berg2012"),
+        ("[ Jan ]", "Jan"),
+        ("Mark Bower (@markbower)", "Mark Bower (@markbower)"),
+        ("(Anna)", "Anna"),
     ],
 )
 def test_the_name_without_says_words_leads_and_dates(line, name):
     assert clean_author(line) == name
 
 
-@pytest.mark.parametrize("line", ["", "2011-04-05", "   ", "12:30"])
+@pytest.mark.parametrize("line", ["", "2011-04-05", "   ", "12:30", "facebook", "Twitter", "[ antworten ]", "Reply"])
 def test_nothing_name_like_is_none(line):
     assert clean_author(line) is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from threadkeep.dates import displayed_date, find_date, parse_date
+from threadkeep.dates import displayed_date, find_date, numeric_order, parse_date
 
 
 @pytest.mark.parametrize(
@@ -33,6 +33,17 @@ def test_relative_dates_names_and_bare_times_are_not_read(shown):
 
 def test_the_page_language_decides_day_and_month_order():
     assert displayed_date("07/04/2013 à 17:29", languages=("fr",)) == "2013-04-07T17:29:00"
+    assert displayed_date("07/04/2013 at 5:29 pm", languages=("en",)) == "2013-07-04T17:29:00"
+    assert displayed_date("11.06.12 at 11:06 am", languages=("en",)) == "2012-11-06T11:06:00"
+    assert displayed_date("21.01.2015, 19:04", languages=("en",)) == "2015-01-21T19:04:00"  # 21 is a day
+    assert displayed_date("Jan 10, 2008 4:49:12 PM") == "2008-01-10T16:49:00"
+
+
+def test_the_pages_other_dates_decide_the_order():
+    assert numeric_order(["11.06.12", "11.26.12 at 3:00"]) == "mdy"
+    assert numeric_order(["26/11/2012", "05/11/2012"]) == "dmy"
+    assert numeric_order(["05/11/2012"]) is None
+    assert displayed_date("05/11/2012", languages=("en",), order="dmy") == "2012-11-05"
 
 
 def test_machine_dates_keep_their_offset_and_naive_stays_naive():

@@ -44,6 +44,7 @@ from threadkeep.store import validation_errors
 PAGES = [SEED_PAGE] + [
     CORPUS / r["file"] for r in manifest() if r["file"].endswith((".html", ".htm")) and (CORPUS / r["file"]).exists()
 ]
+CORPUS2_PAGES = sorted((CORPUS.parent / "corpus2" / "pages").glob("*.html"))  # more seeds: other layouts
 CHARSETS = [
     "cp1252", "iso-8859-1", "iso-8859-7", "koi8-r", "shift_jis", "euc-jp", "gb18030", "big5", "euc-kr",
     "utf-16", "utf-16-le", "utf-8-sig", "utf-32", "mac-roman", "ascii",
@@ -135,14 +136,70 @@ def insert_junk(raw: bytes, data) -> bytes:
     return raw[:at] + junk * data.draw(st.integers(1, 100)) + raw[at:]
 
 
-MUTATIONS = [truncate, delete_tags, duplicate_tags, nest_deeply, inject_hostile, reencode, flip_bytes, insert_junk]
+ODD_NAMES = [
+    b'1a="x"',
+    b'@click="go()"',
+    b':class="y"',
+    b'a"b="z"',
+    b"x:y='1'",
+    b"{{x}}=5",
+    b"[c]",
+    b"\xc3\xa9t\xc3\xa9=1",
+]
+ODD_TAGS = [b"p:x", b'foo"bar', b"x-y", b"1a", b"o:p", b"\xc3\xa9l"]
+
+
+def odd_names(raw: bytes, data) -> bytes:
+    """Attribute and tag names the HTML parser keeps but lxml's tree API refuses to set."""
+    tags = [m for m in TAG.finditer(raw) if m.group(0)[1:2].isalpha()]
+    if not tags:
+        return raw
+    for _ in range(data.draw(st.integers(1, 30), label="odd names")):
+        m = tags[data.draw(st.integers(0, len(tags) - 1))]
+        if m.end() > len(raw):
+            continue
+        if data.draw(st.booleans(), label="odd tag"):
+            name = data.draw(st.sampled_from(ODD_TAGS))
+            piece = b"<" + name + b">odd " + b"</" + name + b">"
+            raw = raw[: m.end()] + piece + raw[m.end() :]
+        else:
+            at = m.end() - 1
+            raw = raw[:at] + b" " + data.draw(st.sampled_from(ODD_NAMES)) + raw[at:]
+    return raw
+
+
+def mix_encodings(raw: bytes, data) -> bytes:
+    """A stretch of the page in another encoding than the rest (pasted text, a bad template)."""
+    text = decode(raw)
+    start = data.draw(st.integers(0, len(text)), label="mixed from")
+    end = min(len(text), start + data.draw(st.integers(1, 5000), label="mixed length"))
+    codec = data.draw(st.sampled_from(["cp1252", "koi8-r", "shift_jis", "utf-16-le", "gb18030"]), label="other charset")
+    return (
+        text[:start].encode("utf-8", "surrogatepass")
+        + text[start:end].encode(codec, errors="replace")
+        + text[end:].encode("utf-8", "surrogatepass")
+    )
+
+
+MUTATIONS = [
+    truncate,
+    delete_tags,
+    duplicate_tags,
+    nest_deeply,
+    inject_hostile,
+    reencode,
+    flip_bytes,
+    insert_junk,
+    odd_names,
+    mix_encodings,
+]
 
 
 def url_for(path: Path) -> str:
     return SEED_URL if path == SEED_PAGE else f"https://example.org/{path.name}"
 
 
-def mutate(data, pages=PAGES) -> tuple[bytes, str, list[str]]:
+def mutate(data, pages=PAGES + CORPUS2_PAGES) -> tuple[bytes, str, list[str]]:
     """(mutated bytes, the URL to extract them with, the names of the mutations applied)."""
     path = data.draw(st.sampled_from(pages), label="page")
     raw = page_bytes(path)
@@ -214,7 +271,7 @@ def test_hostile_text_in_the_seed_comments_is_inert(data):
     assert any("red]x[/]" in c.text for c in thread.all_comments())
 
 
-@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name[:50])
+@pytest.mark.parametrize("path", PAGES + CORPUS2_PAGES, ids=lambda p: p.name[:50])
 def test_every_corpus_page_as_is(path):
     extract_checked(page_bytes(path), url_for(path))
 

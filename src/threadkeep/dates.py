@@ -139,19 +139,74 @@ def _month_word(m: re.Match) -> str:
 _MONTH_RE = r"(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _TIME_RE = (
     r"(?:\s*(?:,|at|um|à|a las|alle|om|às|-|—|–|@)?\s*"
-    r"(?P<hour>\d{1,2})[:h.](?P<minute>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?)?"
+    r"(?P<hour>\d{1,2})[:h.](?P<minute>\d{2})(?::\d{2})?\s*(?P<ampm>[ap]\.?m\.?)?)?"
 )
 _DATE_PATTERNS = [
     re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?\s+" + _MONTH_RE + r",?\s+(?P<year>\d{4})" + _TIME_RE, re.I),
     re.compile(_MONTH_RE + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})" + _TIME_RE, re.I),
     re.compile(r"(?P<year>\d{4})[-/.](?P<mon>\d{1,2})[-/.](?P<day>\d{1,2})" + _TIME_RE, re.I),
-    re.compile(r"(?P<day>\d{1,2})[./](?P<mon>\d{1,2})[./](?P<year>\d{4})" + _TIME_RE, re.I),
 ]
+# 07/04/2013, 21.01.2015, 11.06.12: which number is the day depends on the page (see _numeric)
+_NUMERIC = re.compile(
+    r"(?<![\d./-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?![\d/-]|\.\d)" + _TIME_RE,
+    re.I,
+)
+# languages whose pages write the month first in numeric dates (US English)
+MONTH_FIRST_LANGUAGES = ("en",)
 
 
-def displayed_date(text: str | None, *, languages: tuple[str, ...] | None = None) -> str | None:
+def numeric_order(texts) -> str | None:
+    """ "dmy" or "mdy", when a page's numeric dates show it (a first number over 12 is a day,
+    so is a second one); None when they do not say."""
+    first = second = False
+    for text in texts:
+        for m in _NUMERIC.finditer(text or ""):
+            a, b = int(m.group("a")), int(m.group("b"))
+            first = first or (a > 12 >= b)
+            second = second or (b > 12 >= a)
+    if first != second:
+        return "dmy" if first else "mdy"
+    return None
+
+
+def _numeric(text: str, languages: tuple[str, ...] | None, order: str | None) -> str | None:
+    m = _NUMERIC.search(text)
+    if not m:
+        return None
+    a, b = int(m.group("a")), int(m.group("b"))
+    if order not in ("dmy", "mdy"):
+        if a > 12:
+            order = "dmy"
+        elif b > 12:
+            order = "mdy"
+        else:
+            order = "mdy" if languages and languages[0] in MONTH_FIRST_LANGUAGES else "dmy"
+    day, month = (a, b) if order == "dmy" else (b, a)
+    year = int(m.group("year"))
+    if year < 100:
+        year += 2000 if year < 70 else 1900
+    hour, minute = int(m.group("hour") or 0), int(m.group("minute") or 0)
+    ampm = (m.group("ampm") or "").replace(".", "").lower()
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    try:
+        dt = datetime(year, month, day, hour, minute)
+    except ValueError:
+        return None
+    return dt.isoformat() if m.group("hour") else dt.date().isoformat()
+
+
+def displayed_date(
+    text: str | None, *, languages: tuple[str, ...] | None = None, order: str | None = None
+) -> str | None:
     """An ISO date for a date as a comment shows it ("19. Juni 2018 um 15:28 Uhr", "May 8, 2020,
     10:31 pm", "八月 26, 2016 - 3:57 下午"); None unless a day, a month and a year are all there.
+
+    Numeric dates (07/04/2013, 11.06.12) are read in `order` ("dmy" or "mdy": what the page's
+    other dates show, `numeric_order`); without it a number over 12 decides, else the language:
+    month first in US English pages, day first elsewhere.
 
     The shapes pages use most are read by the patterns below; what they miss goes to dateparser
     (the long tail of languages and orders), in the page's languages when known."""
@@ -185,6 +240,9 @@ def displayed_date(text: str | None, *, languages: tuple[str, ...] | None = None
         except ValueError:
             continue
         return dt.isoformat() if g["hour"] else dt.date().isoformat()
+    numeric = _numeric(text, languages, order)
+    if numeric:
+        return numeric
     return _long_tail(original, languages)
 
 
@@ -201,7 +259,7 @@ DATE_RE = re.compile(
     re.IGNORECASE,
 )
 RELATIVE_TIME_RE = re.compile(
-    r"\b\d+\s*(?:sec|second|min|minute|hr|hour|day|week|month|year|yr)s?\.?\s+ago\b"
+    r"(?:\b\d+\s*|\b(?:an?|one)\s+)(?:sec|second|min|minute|hr|hour|day|week|month|year|yr)s?\.?\s+ago\b"
     r"|\b(?:today|yesterday|heute|gestern)\b",
     re.IGNORECASE,
 )

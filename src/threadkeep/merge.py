@@ -209,6 +209,7 @@ def merge(old: Thread, new: Thread, seen_at: str, *, replay: bool = False) -> tu
         generator=new.generator,
         external_comments=copy.deepcopy(new.external_comments),
         not_archived=new.not_archived,
+        declared=new.declared,
         last_checked=old.last_checked if replay else seen_at,
         snapshots=old.snapshots,
     )

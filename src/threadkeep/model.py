@@ -326,6 +326,7 @@ class Thread:
     generator: str = ""
     external_comments: ExternalComments | None = None
     not_archived: int = 0  # comments the platform hid behind "more" stubs and were not archived
+    declared: int | None = None  # how many comments the page said the thread has, when it said
     last_checked: str | None = None
     snapshots: list[Snapshot] = field(default_factory=list)
 
@@ -341,6 +342,18 @@ class Thread:
             top += c.depth == 1
         return {"comments": total, "top_level": top, "max_depth": max_depth, "deleted": deleted}
 
+    def shortfall(self) -> int:
+        """How many comments fewer than the page declared the archive holds (0: none, or no count)."""
+        if self.declared is None:
+            return 0
+        return max(0, self.declared - sum(1 for _ in walk(self.comments)))
+
+    def _stats_dict(self) -> dict[str, Any]:
+        stats: dict[str, Any] = {**self.stats(), "not_archived": self.not_archived}
+        if self.declared is not None:
+            stats["declared"] = self.declared
+        return stats
+
     def to_dict(self) -> dict[str, Any]:
         from threadkeep._version import __version__
 
@@ -351,7 +364,7 @@ class Thread:
             "article": self.article.to_dict(),
             "abstract": self.abstract.to_dict() if self.abstract else None,
             "comments": [c.to_dict() for c in self.comments],
-            "stats": {**self.stats(), "not_archived": self.not_archived},
+            "stats": self._stats_dict(),
             "external_comments": self.external_comments.to_dict() if self.external_comments else None,
             "last_checked": self.last_checked,
             "snapshots": [s.to_dict() for s in self.snapshots],
@@ -368,6 +381,11 @@ class Thread:
             generator=d.get("generator") or "",
             external_comments=ExternalComments(**ext) if ext else None,
             not_archived=int((d.get("stats") or {}).get("not_archived") or 0),
+            declared=_count_or_none((d.get("stats") or {}).get("declared")),
             last_checked=d.get("last_checked"),
             snapshots=[Snapshot(**s) for s in d.get("snapshots") or []],
         )
+
+
+def _count_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None

@@ -73,8 +73,15 @@ class NotModified(Exception):
 
 def extract_page(page: Page) -> Thread:
     """A parsed page's thread (no network)."""
-    _site, extraction = recognise(page)
+    site, extraction = recognise(page)
+    declare(site, extraction, page)
     return finish(extraction, page)
+
+
+def declare(site, extraction: Extraction, page: Page) -> None:
+    """The count the page declares, when the site's extraction did not say it."""
+    if extraction.declared is None:
+        extraction.declared = site.declared_count(page)
 
 
 def extract(html: str | bytes, url: str | None = None) -> Thread:
@@ -106,6 +113,7 @@ def finish(extraction: Extraction, page: Page) -> Thread:
         comments=extraction.comments,
         external_comments=extraction.external_comments,
         not_archived=extraction.not_archived,
+        declared=extraction.declared,
     )
 
 
@@ -159,6 +167,7 @@ def fetch_thread(
         raise NotModified(resp)
     page = Page.from_bytes(resp.content, resp.final_url, resp.content_type)
     site, extraction = recognise(page)
+    declare(site, extraction, page)
     site.complete(extraction, page, ctx)
     if extraction.external_comments is not None:
         host = site_named(extraction.external_comments.service)

@@ -27,9 +27,19 @@ from threadkeep.cli.options import (
     NoArticleOpt,
     NoWarcOpt,
     OutputOpt,
+    StrictOpt,
     network_options,
 )
-from threadkeep.cli.ui import State, error, event_printer, fetch_progress, stdout_console, sync_progress
+from threadkeep.cli.ui import (
+    State,
+    error,
+    event_printer,
+    fetch_progress,
+    shortfall_message,
+    stdout_console,
+    sync_progress,
+    warning,
+)
 
 app = typer.Typer(
     name="threadkeep",
@@ -107,6 +117,7 @@ def fetch(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing -o file instead of merging into it (history lost).")
     ] = False,
+    strict: StrictOpt = False,
     *,
     net: Network,
 ) -> None:
@@ -120,7 +131,8 @@ def fetch(
         if fmt is Format.json and not force:
             with fetch_progress() as on_progress:
                 options = net.options(on_event=event_printer(), comments=comments.value, on_progress=on_progress)
-                fetch_into(output, source, options, keep_warc=not no_warc, accept_empty=accept_empty)
+                result = fetch_into(output, source, options, keep_warc=not no_warc, accept_empty=accept_empty)
+            _say_shortfall(source, result.declared, result.held, strict=strict)
             return
     from threadkeep.merge import stamp_new
 
@@ -139,12 +151,23 @@ def fetch(
             thread = archive_url(source, options=options)
             stamp_new(thread)  # first_seen/last_seen and the first snapshot, for `update` to build on
             _emit(thread, fmt, output, depth=depth, show_article=not no_article)
+        _say_shortfall(source, thread.declared, sum(1 for _ in thread.all_comments()), strict=strict)
         return
     from threadkeep.inputs import archive_file
 
     thread = archive_file(source, url)
     stamp_new(thread)
     _emit(thread, fmt, output, depth=depth, show_article=not no_article)
+    _say_shortfall(source, thread.declared, sum(1 for _ in thread.all_comments()), strict=strict)
+
+
+def _say_shortfall(source: str, declared: int | None, held: int, *, strict: bool) -> None:
+    """One line when the page declares more comments than were archived (an error with --strict)."""
+    if declared is None or held >= declared:
+        return
+    (error if strict else warning)(shortfall_message(source, declared, held))
+    if strict:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -232,6 +255,7 @@ def update(
     no_warc: NoWarcOpt = False,
     json_out: JsonOpt = False,
     accept_empty: AcceptEmptyOpt = False,
+    strict: StrictOpt = False,
     *,
     net: Network,
 ) -> None:
@@ -247,6 +271,10 @@ def update(
         accept_empty=accept_empty,
     )
     print(json.dumps(result.to_dict(), ensure_ascii=False) if json_out else result.describe())
+    if result.declared is not None and result.held < result.declared:
+        (error if strict else warning)(shortfall_message(result.url, result.declared, result.held))
+        if strict:
+            raise typer.Exit(1)
 
 
 @app.command()
@@ -261,6 +289,7 @@ def sync(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (on stderr).")] = False,
     json_out: JsonOpt = False,
     accept_empty: AcceptEmptyOpt = False,
+    strict: StrictOpt = False,
     *,
     net: Network,
 ) -> None:
@@ -277,9 +306,15 @@ def sync(
         accept_empty=accept_empty,
     )
 
+    short: list = []
+
     def failed(result) -> None:
         if result.status == "failed":
             error(result.error or result.url)
+        elif result.declared is not None and result.held < result.declared:
+            short.append(result)
+            if strict or not quiet:
+                (error if strict else warning)(shortfall_message(result.url, result.declared, result.held))
 
     from threadkeep.cli.output import stopping_on_signals
 
@@ -295,7 +330,7 @@ def sync(
         error(report.state_error)
     if report.interrupted:
         error(report.interruption())
-    raise typer.Exit(report.exit_code)
+    raise typer.Exit(report.exit_code or (1 if strict and short else 0))
 
 
 @app.command()

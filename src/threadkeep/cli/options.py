@@ -47,6 +47,10 @@ CommentsOpt = Annotated[
     CommentsSource, typer.Option("--comments", help="Where comments come from: the page, the feed, or auto.")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+StrictOpt = Annotated[
+    bool,
+    typer.Option("--strict", help="Fail (exit 1) when the archive holds fewer comments than the page says."),
+]
 NoWarcOpt = Annotated[bool, typer.Option("--no-warc", help="Do not keep the raw capture (WARC) beside archives.")]
 AcceptEmptyOpt = Annotated[
     bool,

@@ -37,9 +37,10 @@ def _same_thread(old, url: str) -> bool:
     return url in (src.url, src.final_url) or (src.url or "").rstrip("/") == url.rstrip("/")
 
 
-def fetch_into(output: Path, url: str, options, *, keep_warc: bool, accept_empty: bool) -> None:
+def fetch_into(output: Path, url: str, options, *, keep_warc: bool, accept_empty: bool):
     """`fetch URL -o FILE.json`: a new archive, or the existing archive of the same thread brought
-    up to date (its history kept, as `update` does); anything else at FILE is refused."""
+    up to date (its history kept, as `update` does); anything else at FILE is refused. Returns the
+    check's result (a ThreadResult)."""
     from threadkeep.store import load_archive
     from threadkeep.sync import update_archive
 
@@ -53,7 +54,7 @@ def fetch_into(output: Path, url: str, options, *, keep_warc: bool, accept_empty
                 f"{output}: holds the archive of another thread ({old.source.url}); "
                 "`threadkeep update` it, or use --force to replace it"
             )
-    update_archive(output, options, url=url, keep_warc=keep_warc, accept_empty=accept_empty)
+    return update_archive(output, options, url=url, keep_warc=keep_warc, accept_empty=accept_empty)
 
 
 @contextmanager

@@ -60,6 +60,19 @@ def event_printer():
     return on_event
 
 
+def warning(message: str) -> None:
+    text = " ".join(terminal_safe(message).split())
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\x1b[33mthreadkeep: warning:\x1b[0m {text}\n")
+    else:
+        sys.stderr.write(f"threadkeep: warning: {text}\n")
+
+
+def shortfall_message(name: str, declared: int, held: int) -> str:
+    """One line: 'URL: the page says 32 comments; the archive holds 20'."""
+    return f"{name}: the page says {declared} comment{'s' * (declared != 1)}; the archive holds {held}"
+
+
 def error(message: str) -> None:
     text = " ".join(terminal_safe(message).split())
     if sys.stderr.isatty():

@@ -34,6 +34,7 @@ from threadkeep.finder.names import (
     ITEM_TAGS,
     ITEM_WORD_RE,
     MAX_SIGNATURES,
+    META_RE,
     NOT_COMMENT_RE,
     PROSE_TAGS,
     REGION_RE,
@@ -42,6 +43,7 @@ from threadkeep.finder.names import (
 )
 from threadkeep.html.page import Page
 from threadkeep.html.select import classes
+from threadkeep.html.text import text_of
 from threadkeep.model import Comment
 
 
@@ -52,7 +54,8 @@ def _signature(el) -> str | None:
         first_name = cls.split(None, 1)[0].lower()
         if any(ch.isdigit() for ch in first_name):
             first_name = re.sub(r"[0-9]+", "#", first_name)
-        return f"{el.tag}.{first_name}"
+        if any(ch.isalpha() for ch in first_name):  # a bare number ("1510": a parent's id) names nothing
+            return f"{el.tag}.{first_name}"
     eid = el.get("id")
     if eid and re.search(r"\d", eid):
         return f"{el.tag}#{re.sub(r'[0-9]+', '#', eid.lower())}"
@@ -235,18 +238,81 @@ def _classify(scope: list) -> _Signals:
                 parent = el.getparent()
                 if parent is not None and parent.tag not in PROSE_TAGS:
                     s.time.add(parent)
-            if _is_author(el, names):
+            if _is_author(el, names) and not _is_mention(el):
                 s.author.add(el)
+    # a name shown right beside a comment's time is its author ("<a>Jessiica77</a> <span>11
+    # minutes ago</span>", "Posted by <a>X</a> at 3:09 PM"), whatever its class says
+    for t in list(s.time):
+        if t not in s.author and _SEPARATED.search(text_of(t)[:160]) and _author_name(t)[0]:
+            s.author.add(t)  # "Heidemarie Heim | Di, 21. April 2020 - 16:40", "Oct 24, 2012 | <a>Chris</a>"
+            continue
+        for near in (t.getprevious(), t.getnext()):
+            if near is not None and near not in s.time and near not in s.author and _looks_like_name(near):
+                s.author.add(near)
+                break
     return s
+
+
+def _is_prose(el) -> bool:
+    """A paragraph of text (names in it are mentions); a paragraph named as a comment's header
+    or footer ("p.comment-footer": "Posted by: X | date") is no prose."""
+    return el.tag in PROSE_TAGS and not (el.get("class") and META_RE.search(el.get("class")))
+
+
+def _is_mention(el) -> bool:
+    """An "@name" link inside a comment's text names someone else, not the comment's author."""
+    prev = el.getprevious()
+    before = (prev.tail if prev is not None else (el.getparent().text if el.getparent() is not None else "")) or ""
+    return before.rstrip().endswith("@") or (el.text or "").startswith("@")
+
+
+def _looks_like_name(el) -> bool:
+    """A short link or emphasised name: a few words, letters, no sentence, no date."""
+    if not isinstance(el.tag, str) or el.tag not in ("a", "strong", "b", "cite", "span") or len(el) > 2:
+        return False
+    text = text_of(el)
+    if not 1 < len(text) <= 40 or len(text.split()) > 4 or text.endswith((".", "!", "?")):
+        return False
+    if DATE_RE.search(text) or RELATIVE_TIME_RE.search(text):
+        return False
+    return _author_name(el)[0] is not None
+
+
+_EMOTICON = re.compile(r"(?<!\S)[:;=8xX][-'^o]?[()\[\]DPpOo3|/\\*]+(?!\S)|(?<!\S)<3(?!\S)|\^_?\^")
+_SEPARATED = re.compile(r"\S\s*[|·•]\s*\S")
+MACHINE_DATE_PROPS = ("datecreated", "datepublished", "schema:datecreated", "dc:date", "dcterms:created")
 
 
 def _is_time(el, names: str) -> bool:
     if el.tag == "time" or (el.tag == "abbr" and el.get("title")):
         return True
+    prop = (el.get("itemprop") or el.get("property") or "").lower()
+    if prop in MACHINE_DATE_PROPS and (el.get("content") or el.get("datetime")):
+        return True
     if names and TIME_CLASS_RE.search(names) and len(el) < 8:
         return True
-    text = el.text
-    return bool(text and len(text) < 120 and (DATE_RE.search(text) or RELATIVE_TIME_RE.search(text)))
+    text = (el.text or "").strip()
+    if not text or len(text) >= 120:
+        return False
+    # mostly a date: "about an hour ago", "March 3, 2021 at 5:00 pm" (not a sentence that says "yesterday")
+    m = DATE_RE.search(text) or RELATIVE_TIME_RE.search(text)
+    if not m:
+        return False
+    rest = len(text) - (m.end() - m.start())
+    return rest <= (12 if m.group(0).isalpha() else 30)  # "yesterday" alone, not "I was there yesterday!!"
+
+
+_FIELD_NAME = re.compile(r"field-{1,2}name-\S*")  # Drupal's "field--name-comment-body" names a field, not a person
+
+
+def _short(el, limit: int = 200) -> bool:
+    """Whether el's text is at most limit characters (read only as far as needed)."""
+    n = 0
+    for piece in el.itertext():
+        n += len(piece.strip())
+        if n > limit:
+            return False
+    return True
 
 
 def _is_author(el, names: str) -> bool:
@@ -254,7 +320,7 @@ def _is_author(el, names: str) -> bool:
         return False
     if el.tag == "cite" or el.get("itemprop") == "author" or "author" in (el.get("rel") or ""):
         return True
-    if names and AUTHOR_CLASS_RE.search(names) and "avatar" not in names:
+    if names and "avatar" not in names and AUTHOR_CLASS_RE.search(_FIELD_NAME.sub(" ", names)) and _short(el):
         return True
     if el.tag == "a" and AUTHOR_HREF_RE.search(el.get("href") or ""):
         return True
@@ -289,7 +355,7 @@ def _evaluate(sig: str, elements: list, signals: _Signals, scope: list):
                     continue
                 if el in signals.excluded:
                     excluded_depth += 1
-                if el.tag in PROSE_TAGS:
+                if _is_prose(el):
                     prose_depth += 1
                 if stack:
                     rec = stack[-1]
@@ -311,7 +377,7 @@ def _evaluate(sig: str, elements: list, signals: _Signals, scope: list):
                         author_depth -= 1
                     if el in signals.time:
                         time_depth -= 1
-                    if el.tag in PROSE_TAGS:
+                    if _is_prose(el):
                         prose_depth -= 1
                     if el in signals.excluded:
                         excluded_depth -= 1
@@ -325,8 +391,11 @@ def _evaluate(sig: str, elements: list, signals: _Signals, scope: list):
         if rec is None:
             continue
         names = {n for n in (_author_name(a)[0] for a in rec["authors"]) if n}
-        own_text = FILLER_RE.sub("", " ".join(rec["text"]))
+        raw = " ".join(rec["text"])
+        own_text = FILLER_RE.sub("", raw)
         rec["ok"] = len(names) == 1 and len(own_text) >= 2
+        # "=)", ":-(" : a comment of symbols only, with its author and time like the others
+        rec["symbols"] = len(names) == 1 and bool(rec["times"]) and not own_text and bool(_EMOTICON.search(raw))
         if rec["ok"]:
             good += 1
             depth_sum += sum(1 for _ in el.iterancestors()) if good <= 50 else 0

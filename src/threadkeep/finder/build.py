@@ -10,8 +10,9 @@ import re
 from lxml import etree
 
 from threadkeep.comment_ids import CommentIds
-from threadkeep.dates import DATE_RE, find_date, parse_date
-from threadkeep.finder.names import AUTHOR_LEAD_RE, EXCLUDED_TAGS, ITEM_TAGS, REGION_RE
+from threadkeep.dates import DATE_RE, displayed_date, find_date, numeric_order, parse_date
+from threadkeep.finder.names import EXCLUDED_TAGS, ITEM_TAGS, REGION_RE
+from threadkeep.html.authors import clean_author
 from threadkeep.html.page import Page
 from threadkeep.html.select import classes
 from threadkeep.html.text import content, make_author, text_of
@@ -31,21 +32,23 @@ class _Signals:
 
 
 def _author_name(el) -> tuple[str | None, str | None]:
-    """The name and link an author signal shows."""
+    """The name and link an author signal shows, as a reader sees the name (clean_author: no
+    "says:", no "Posted by", no date or "2 hours ago" glued on)."""
     link = el if el.tag == "a" else next((a for a in el.iter("a") if text_of(a)), None)
-    name = text_of(link) if link is not None else ""
-    if not name:
-        name = text_of(el)
-    if not name and el.tag == "img":
-        name = (el.get("alt") or "").strip()
-    name = AUTHOR_LEAD_RE.sub(lambda m: "" if "by" in m.group(0).lower() else m.group(0), name)
-    name = re.sub(r"^\s*(?:posted|written|comment(?:ed)?|submitted)?\s*by\s*:?\s*", "", name, flags=re.I)
-    name = re.split(r"\s+(?:says|said|wrote|schrieb|sagt|at|on|am|um)\b|\s*[|·•]\s*", name, maxsplit=1)[0]
-    name = name.strip(" :,-–—")
-    if not name or len(name) > 80 or DATE_RE.fullmatch(name):
-        return None, None
-    url = link.get("href") if link is not None else None
-    return name, url
+    tries = [(text_of(link), link)] if link is not None else []
+    if el is not link:
+        tries.append((text_of(el), None))  # "Posted by: NAME | <a>date</a>": the name is not linked
+    if el.tag == "img":
+        tries.append(((el.get("alt") or "").strip(), None))
+    for shown, source in tries:
+        for part in _SEPARATORS.split(shown):  # "Posted by: NAME | DATE", "DATE | NAME"
+            name = clean_author(part)
+            if name and not DATE_RE.fullmatch(name):
+                return name, source.get("href") if source is not None else None
+    return None, None
+
+
+_SEPARATORS = re.compile(r"\s+[|·•]\s+|\s*\|\s*")
 
 
 def _build(page: Page, instances: list[dict], signals: _Signals) -> tuple[list[Comment], list]:
@@ -62,8 +65,10 @@ def _build(page: Page, instances: list[dict], signals: _Signals) -> tuple[list[C
             if a in holders or a in instance_els:
                 break
             holders.add(a)
+    # numeric dates read in the order the page's own dates show (07/04/2013: April or July)
+    order = numeric_order(text_of(t) for rec in instances if rec["ok"] for t in rec["times"])
     for rec in instances:
-        if not rec["ok"]:
+        if not (rec["ok"] or rec.get("symbols")):
             continue
         el = rec["el"]
         name = url = None
@@ -73,8 +78,13 @@ def _build(page: Page, instances: list[dict], signals: _Signals) -> tuple[list[C
                 break
         published = None
         for t in rec["times"]:
-            published = parse_date(t.get("datetime")) or find_date(t.get("title"))
+            published = parse_date(t.get("datetime") or t.get("content")) or find_date(t.get("title"))
+            published = published or displayed_date(text_of(t), languages=page.languages, order=order)
             published = published or find_date(text_of(t))
+            if published:
+                break
+        for a in rec["authors"] if not published else ():  # "geschrieben von X am 10. Mai. 2015, 19:11"
+            published = displayed_date(text_of(a), languages=page.languages, order=order)
             if published:
                 break
         body = _own_copy(el, instance_els, holders, set(rec["authors"]) | set(rec["times"]))
@@ -99,7 +109,9 @@ def _build(page: Page, instances: list[dict], signals: _Signals) -> tuple[list[C
             permalink=permalink,
         )
         by_el[el] = c
-        parent = rec["parent"]
+        parent = _sibling_parent(el, rec["parent"], instance_els)
+        if parent is None:
+            parent = rec["parent"]
         while parent is not None and parent not in by_el:
             parent = rec_by_el[parent]["parent"] if parent in rec_by_el else None
         parents[cid] = by_el[parent].id if parent is not None else None
@@ -108,6 +120,33 @@ def _build(page: Page, instances: list[dict], signals: _Signals) -> tuple[list[C
             tops.append(el)
 
     return build_tree(flat, parents), tops
+
+
+_REPLIES_BOX = re.compile(
+    r"(?:^|[\s_-])(?:indented|children|replies|sub-?comments|comment-replies|reply-list)(?:$|[\s_-])", re.I
+)
+
+
+def _sibling_parent(el, parent, instance_els: set, limit: int = 12):
+    """The comment a reply answers when replies sit in a box after it, not inside it (Drupal's
+    `<article class=comment>…</article><div class=indented>replies</div>`): the last comment
+    before the box, when the box is inside the reply's structural parent (or at the top)."""
+    node = el
+    for _ in range(limit):
+        node = node.getparent()
+        if node is None or node is parent:
+            return None
+        if _REPLIES_BOX.search(node.get("class") or ""):
+            prev = node.getprevious()
+            while prev is not None and not isinstance(prev.tag, str):
+                prev = prev.getprevious()
+            if prev is None:
+                return None
+            if prev in instance_els:
+                return prev
+            inside = [d for d in prev.iter() if d in instance_els]
+            return inside[-1] if inside else None
+    return None
 
 
 _ACTIONS_RE = re.compile(
@@ -143,13 +182,27 @@ def _own_copy(el, instance_els: set, holders: set, signal_els: set):
                 if child.tail:
                     _append_text(dst, child.tail)
                 continue
-            inner = etree.SubElement(dst, child.tag)
-            for k, v in child.attrib.items():
-                inner.set(k, v)
+            inner = _sub_element(dst, child)
             inner.text = child.text
             inner.tail = child.tail
             work.append((child, inner))
     return shell
+
+
+def _sub_element(dst, child):
+    """A shallow copy of child under dst. The parser takes tag and attribute names that lxml's
+    tree API refuses (`p:x`, `1a`, `@click`, `a"b`): such a tag becomes a span, such an
+    attribute is left out (the sanitiser would drop it anyway)."""
+    try:
+        inner = etree.SubElement(dst, child.tag)
+    except ValueError:
+        inner = etree.SubElement(dst, "span")
+    for k, v in child.attrib.items():
+        try:
+            inner.set(k, v)
+        except ValueError:
+            continue
+    return inner
 
 
 def _append_text(dst, text: str) -> None:

@@ -69,7 +69,9 @@ _SAYS = re.compile(
 )
 # "Posted by", "Comment by", "By", "Von", "Por", "Par", "Di", "Door", "Av", "Przez" before the name.
 _LEAD = re.compile(
-    r"^\s*(?:(?:posted|written|comment(?:ed)?|submitted|reply|antwort|kommentar|commentaire|comentario)\s+)?"
+    r"^\s*(?:(?:posted|written|comment(?:ed)?|submitted|reply|antwort|kommentar|commentaire|comentario|"
+    r"geschrieben|verfasst|eingetragen|gepostet|écrit|publié|posté|escrito|publicado|scritto|pubblicato|"
+    r"geschreven|geplaatst|skrevet|postet|napisany|napisane)\s+)?"
     r"(?:by|von|por|par|di|da|door|av|przez|от)\s*:?\s+",
     re.IGNORECASE,
 )
@@ -82,14 +84,76 @@ _TRAILING_DATE = re.compile(
 )
 
 
+# "1 Hour ago", "vor 3 Stunden", "il y a 2 jours", "hace 3 meses" glued after the name
+_TRAILING_RELATIVE = re.compile(
+    r"\s*[—–\-|,·@]?\s*(?:about\s+|vor\s+|il y a\s+|hace\s+|há\s+)?(?:an?|one|\d+)\s+"
+    r"(?:sec(?:ond)?s?|min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|"
+    r"sekunden?|minuten?|stunden?|tagen?|wochen?|monate?n?|jahren?|"
+    r"secondes?|heures?|jours?|semaines?|mois|ans?|segundos?|minutos?|horas?|d[ií]as?|semanas?|meses|años?|anos?)"
+    r"(?:\s+(?:ago|her|geleden|fa|temu|sedan|siden))?\s*$",
+    re.IGNORECASE,
+)
+# what share widgets and profile links show where a name would be
+NOT_NAMES = frozenset(
+    [
+        "facebook",
+        "twitter",
+        "linkedin",
+        "pinterest",
+        "reddit",
+        "whatsapp",
+        "telegram",
+        "email",
+        "e-mail",
+        "mail",
+        "print",
+        "tumblr",
+        "google",
+        "google+",
+        "share",
+        "tweet",
+        "pin",
+        "like",
+        "reply",
+        "antworten",
+        "répondre",
+        "responder",
+        "rispondi",
+        "permalink",
+        "link",
+        "report",
+        "flag",
+        "edit",
+        "delete",
+        "quote",
+        "login",
+        "anmelden",
+    ]
+)
+
+
+def _unwrap(name: str) -> str:
+    """Without brackets around the whole ("[ Jan ]") or left unpaired at an end; a name's own
+    "(@handle)" stays."""
+    for left, right in ("[]", "()", "{}", "<>"):
+        while name.startswith(left) and name.endswith(right):
+            name = name[1:-1].strip()
+        if name.endswith(right) and left not in name:
+            name = name[:-1].rstrip()
+        if name.startswith(left) and right not in name:
+            name = name[1:].lstrip()
+    return name.strip(" :,-—–|·@")
+
+
 def clean_author(text: str | None) -> str | None:
     """The name in an author line; None when nothing name-like is left."""
     if not text:
         return None
-    name = " ".join(text.split())
+    name = _unwrap(" ".join(text.split()))
     name = _LEAD.sub("", name)
+    name = _TRAILING_RELATIVE.sub("", name)
     name = _TRAILING_DATE.sub("", name)
-    name = _SAYS.sub("", name).strip(" :,-—–|·@")
-    if not name or len(name) > 80 or not re.search(r"[^\W\d_]", name):
+    name = _unwrap(_SAYS.sub("", name).strip(" :,-—–|·@"))
+    if not name or len(name) > 80 or not re.search(r"[^\W\d_]", name) or name.casefold() in NOT_NAMES:
         return None
     return name

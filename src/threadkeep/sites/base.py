@@ -47,6 +47,7 @@ class Extraction:
     not_archived: int = 0
     complete: bool = True  # False when the page shows that comments are missing (Load more, paging)
     post_id: str | None = None  # the platform's id of the post, when the page gives it
+    declared: int | None = None  # how many comments the page says the thread has ("32 Comments")
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,14 @@ class Site:
 
     def complete(self, extraction: Extraction, page: Page, ctx: Completion) -> None:
         """Complete the thread past the page (feeds, comment pages, APIs); changes `extraction`."""
+
+    def declared_count(self, page: Page) -> int | None:
+        """How many comments the page says the thread has, for `extraction.declared` when the
+        site's `extract` left it None. The default reads the page's count labels ("32 Comments",
+        "Kommentare (12)"); a site whose platform has its own counter overrides this."""
+        from threadkeep.html.counts import declared_count
+
+        return declared_count(page)
 
     # ---- APIs
     def matches_url(self, url: str) -> bool:

@@ -102,6 +102,8 @@ class ThreadResult:
     not_modified: bool = False  # the server answered 304
     checked_at: str = ""
     retry_at: str | None = None  # deferred: not before this time (ISO 8601 UTC)
+    declared: int | None = None  # how many comments the page says the thread has
+    held: int = 0  # how many of them this check found on the page (and what completes it)
 
     def describe(self) -> str:
         """One line for `threadkeep update`: 'thread.json: 1 new comment, 1 edited (9 comments)'."""
@@ -132,7 +134,7 @@ class ThreadResult:
             "error": self.error,
             "checked_at": self.checked_at,
             "retry_at": self.retry_at,
-        }
+        } | ({"declared": self.declared, "held": self.held} if self.declared is not None else {})
 
 
 def check_thread(
@@ -219,12 +221,20 @@ def _merge_and_write(path, capture, url, old, new, recorder, new_part, checked_a
         if recorder is not None:
             recorder.abort()
         count = sum(1 for _ in old.all_comments()) if old is not None else count
-        return ThreadResult(url, path, status, changes, count, checked_at=checked_at)
+        return _declared(ThreadResult(url, path, status, changes, count, checked_at=checked_at), new)
     if recorder is not None:
         recorder.close()
         _append_capture(new_part, capture)
     save_archive(thread, path)
-    return ThreadResult(url, path, status, changes, count, checked_at=checked_at)
+    return _declared(ThreadResult(url, path, status, changes, count, checked_at=checked_at), new)
+
+
+def _declared(result: ThreadResult, fetched) -> ThreadResult:
+    """The page's declared count, and how many comments this fetch found (not the archive's,
+    which keeps comments removed upstream)."""
+    result.declared = fetched.declared
+    result.held = sum(1 for _ in fetched.all_comments())
+    return result
 
 
 def deferred_result(url: str, path: Path, exc: Deferred) -> ThreadResult:
