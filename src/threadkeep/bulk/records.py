@@ -184,15 +184,16 @@ def _resume_offset(path: str | Path, last: int | None) -> int:
     """Where reading failed: the end of the last record read whole (found again with warcio)."""
     if last is None:
         return 0
-    from warcio.archiveiterator import ArchiveIterator
-
     try:
         with open(path, "rb") as fh:
             fh.seek(last)
-            it = ArchiveIterator(fh)
+            it = _quiet_iterator()(fh)
             next(it)
             it.read_to_end()
-            return last + it.get_record_length()
+            end = last + it.get_record_length()
+            fh.seek(end)
+            tail = fh.read(8)  # a plain WARC's record ends with CRLF CRLF, after its length
+            return end + len(tail) - len(tail.lstrip(b"\r\n"))
     except Exception:
         return last
 
@@ -247,18 +248,28 @@ def _dechunk(data: bytes) -> bytes:
         pos = eol + 2 + size + 2
 
 
-def _with_warcio(path: str | Path, max_body: int, tally: Tally) -> Iterator[HttpRecord]:
+def _quiet_iterator():
+    """warcio's ArchiveIterator without its warning on stderr (a damaged file is reported once, by us)."""
     from warcio.archiveiterator import ArchiveIterator
+
+    class QuietIterator(ArchiveIterator):
+        INC_RECORD = ""
+
+    return QuietIterator
+
+
+def _with_warcio(path: str | Path, max_body: int, tally: Tally) -> Iterator[HttpRecord]:
     from warcio.exceptions import ArchiveLoadFailed
     from warcio.statusandheaders import StatusAndHeadersParserException
 
     offset = 0
+    it = None
     try:
         with open(path, "rb", buffering=1 << 20) as fh:
-            it = ArchiveIterator(fh, arc2warc=True)
+            it = _quiet_iterator()(fh, arc2warc=True)
             for rec in it:
                 tally.records += 1
-                offset = it.get_record_offset()
+                offset = it.offset  # where this record starts (get_record_offset() would read it to the end)
                 if rec.rec_type != "response" or rec.http_headers is None:
                     continue
                 url = rec.rec_headers.get_header("WARC-Target-URI") or ""
@@ -282,11 +293,10 @@ def _with_warcio(path: str | Path, max_body: int, tally: Tally) -> Iterator[Http
                 date = rec.rec_headers.get_header("WARC-Date") or ""
                 rid = rec.rec_headers.get_header("WARC-Record-ID") or ""
                 yield HttpRecord(url, rid, offset, date, status, list(rec.http_headers.headers), body)
-                offset = it.offset
     except WarcDamage:
         raise
     except (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, ValueError, OSError) as exc:
-        raise WarcDamage(offset, _one_line(exc)) from None
+        raise WarcDamage(max(offset, getattr(it, "offset", 0) or 0), _one_line(exc)) from None
 
 
 def _one_line(exc: BaseException) -> str:
