@@ -105,7 +105,7 @@ def lines_in(out: Path) -> list[dict]:
 
 
 def check_output(out: Path, corpus_warcs, *, write_all: bool = False) -> None:
-    warc_a, warc_b, ids, expected = corpus_warcs
+    _warc_a, _warc_b, ids, expected = corpus_warcs
     rows = lines_in(out)
     want = {key for key, a in expected.items() if write_all or a["stats"]["comments"] > 0}
     got = {}
@@ -157,7 +157,7 @@ def test_on_a_dask_local_cluster(corpus_warcs, tmp_path):
 
 
 def test_the_prefilter_loses_no_thread_and_passes_over_the_cuts(corpus_warcs, tmp_path):
-    warc_a, warc_b, _ids, expected = corpus_warcs
+    warc_a, warc_b, _ids, _expected = corpus_warcs
     off = run([str(warc_a), str(warc_b)], tmp_path / "off", RunOptions(jobs=1, prefilter=False))
     on = run([str(warc_a), str(warc_b)], tmp_path / "on", RunOptions(jobs=1))
     assert off.total("threads") == on.total("threads")

@@ -189,7 +189,7 @@ def _run_local(todo, out: Path, options: RunOptions, collect, on_progress) -> No
     import queue as queues
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
     progress_queue = ctx.Queue()
     pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(progress_queue,))
     with pool:
