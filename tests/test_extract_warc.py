@@ -290,3 +290,55 @@ def test_warc_command_and_an_arc_file(tmp_path):
     assert normalise(rows[0]) == normalise(rows[1])
     arc_row = next(r for r in rows if r["warc"]["file"].endswith(".arc"))
     assert arc_row["warc"]["date"].startswith("2019-08-02T12:00:00")
+
+
+def test_both_readers_give_the_same_records(corpus_warcs):
+    from threadkeep.bulk.records import http_responses
+
+    for warc in corpus_warcs[:2]:
+        fast = [
+            (r.url, r.record_id, r.offset, r.date, r.status, r.body) for r in http_responses(warc, reader="fastwarc")
+        ]
+        slow = [(r.url, r.record_id, r.offset, r.date, r.status, r.body) for r in http_responses(warc, reader="warcio")]
+        assert fast == slow and len(fast) == 31
+
+
+def test_content_encoding_and_chunking_are_removed(tmp_path):
+    """threadkeep's own captures keep the payload as sent (gzip, chunked): both readers undo it."""
+    import gzip
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from threadkeep.bulk.records import http_responses
+
+    page = b"<html><body><div id='comments'><p>hello</p></div></body></html>"
+    packed = gzip.compress(page)
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(packed), packed)
+    path = tmp_path / "enc.warc.gz"
+    with path.open("wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        headers = [("Content-Type", "text/html"), ("Content-Encoding", "gzip"), ("Transfer-Encoding", "chunked")]
+        http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
+        w.write_record(
+            w.create_warc_record("http://x.example/", "response", payload=io.BytesIO(chunked), http_headers=http)
+        )
+    for reader in ("fastwarc", "warcio"):
+        assert [r.body for r in http_responses(path, reader=reader)] == [page], reader
+
+
+def test_the_prefilter_without_ahocorasick_says_the_same(monkeypatch):
+    from threadkeep.bulk import prefilter
+
+    pages = [p.path.read_bytes() for p in pages_in(CORPUS)]
+    fast = [prefilter.may_hold_comments(b) for b in pages]
+    monkeypatch.setitem(sys.modules, "ahocorasick_rs", None)
+    prefilter._matcher.cache_clear()
+    try:
+        slow = [prefilter.may_hold_comments(b) for b in pages]
+        assert not prefilter.may_hold_comments(b"<html><body><p>Nothing to see</p></body></html>")
+        assert prefilter.may_hold_comments(b"<li class='Comment-Body'>")
+    finally:
+        prefilter._matcher.cache_clear()
+    assert fast == slow == [True] * len(pages)

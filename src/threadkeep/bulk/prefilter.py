@@ -12,12 +12,16 @@ generic finder, and every one of them needs a word in the page's markup:
     saved API responses   "post_stream" (Discourse), "children" (HN), "listing" (Reddit), "blogger" (Blogger)
 
 so a body that holds none of these words, in any case, holds no thread threadkeep can read, and is
-counted without being parsed. The test is a search of the lowered bytes for each word: about 0.1 ms
-for a 100 KB page. A plugin site may add its own words as a `prefilter_words` attribute (bytes,
+counted without being parsed. The test is one multi-word search of the lowered bytes: Aho-Corasick
+(ahocorasick-rs, `threadkeep[bulk]`), about 0.5 ms for a 220 KB page with none of the words, or
+else one regular expression (about 3.5 ms; seventeen `in` tests took 7.7 ms). A plugin site may add its own words as a `prefilter_words` attribute (bytes,
 lower case); while a plugin without one is loaded the pre-filter lets every page through.
 """
 
 from __future__ import annotations
+
+import re
+from functools import cache
 
 WORDS: tuple[bytes, ...] = (
     b"comment",
@@ -55,9 +59,20 @@ def words() -> tuple[bytes, ...] | None:
     return WORDS + tuple(extra)
 
 
+@cache
+def _matcher(words: tuple[bytes, ...]):
+    """A function: does this (lowered) text hold one of the words?"""
+    try:
+        from ahocorasick_rs import BytesAhoCorasick
+    except ImportError:
+        pattern = re.compile(b"|".join(re.escape(w) for w in words))
+        return lambda text: pattern.search(text) is not None
+    automaton = BytesAhoCorasick(list(words))
+    return lambda text: bool(automaton.find_matches_as_indexes(text))
+
+
 def may_hold_comments(body: bytes, words: tuple[bytes, ...] | None = WORDS) -> bool:
     """False only when no word of `words` is in body (any case): then no thread is there."""
     if words is None:
         return True
-    lowered = body.lower()
-    return any(w in lowered for w in words)
+    return _matcher(words)(body.lower())
