@@ -66,6 +66,32 @@ def write(path: Path, records: list[tuple[str, bytes, str]], *, repeat_until: in
                 return n
 
 
+def write_fast(path: Path, records: list[tuple[str, bytes, str]], until: int) -> int:
+    """The same records as `write`, repeated until the file has `until` bytes: each record its own
+    gzip member (level 1) with a new WARC-Record-ID; no digests (warcio's writer took ~15 min a GB)."""
+    import uuid
+    import zlib
+
+    blocks = []
+    for url, body, ctype in records:
+        http = f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+        blocks.append((url, http + body))
+    n = 0
+    with path.open("wb") as fh:
+        while fh.tell() < until:
+            for url, block in blocks:
+                head = (
+                    "WARC/1.1\r\nWARC-Type: response\r\n"
+                    f"WARC-Record-ID: <urn:uuid:{uuid.uuid4()}>\r\nWARC-Date: 2026-01-01T00:00:00Z\r\n"
+                    f"WARC-Target-URI: {url}\r\nContent-Type: application/http; msgtype=response\r\n"
+                    f"Content-Length: {len(block)}\r\n\r\n"
+                ).encode()
+                z = zlib.compressobj(1, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+                fh.write(z.compress(head) + z.compress(block) + z.compress(b"\r\n\r\n") + z.flush())
+                n += 1
+    return n
+
+
 def rate(fn, records: int, repeat: int = 3) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -120,7 +146,7 @@ def big(tmp: Path, gb: float) -> dict:
             mix.append(free[(i * DISCUSSION_EVERY + j) % len(free)])
     path = tmp / "big.warc.gz"
     t0 = time.perf_counter()
-    n = write(path, mix, repeat_until=int(gb * 1e9))
+    n = write_fast(path, mix, int(gb * 1e9))
     made = time.perf_counter() - t0
     out = tmp / "big-out"
     cmd = [str(Path(sys.executable).with_name("threadkeep")), "extract-warc", str(path), "-o", str(out), "-j", "1"]
