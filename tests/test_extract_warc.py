@@ -342,3 +342,44 @@ def test_the_prefilter_without_ahocorasick_says_the_same(monkeypatch):
     finally:
         prefilter._matcher.cache_clear()
     assert fast == slow == [True] * len(pages)
+
+
+PLUGIN = """
+from threadkeep.sites.base import Site
+
+
+class ShoutboxSite(Site):
+    name = "shoutbox"
+    description = "a test plugin"
+    {words}
+"""
+
+
+@pytest.mark.parametrize("given", [None, b"shout-item"])
+def test_a_plugin_site_adds_its_words_or_turns_the_prefilter_off(given, tmp_path, monkeypatch):
+    from threadkeep import sites
+    from threadkeep.bulk.prefilter import WORDS, words
+
+    line = f"prefilter_words = ({given!r},)" if given else ""
+    (tmp_path / "shoutbox.py").write_text(PLUGIN.format(words=line), "utf-8")
+    monkeypatch.setenv("THREADKEEP_SITES", str(tmp_path))
+    sites.reset()
+    try:
+        assert words() == (None if given is None else (*WORDS, given))
+        assert may_hold_comments(b"<div class='shout-item'>hi</div>", words()) is True
+    finally:
+        monkeypatch.delenv("THREADKEEP_SITES")
+        sites.reset()
+    assert words() == WORDS
+
+
+def test_usage_errors_and_missing_inputs(tmp_path):
+    proc = run_cli("extract-warc", str(tmp_path / "none-*.warc.gz"), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 1
+    assert "none-*.warc.gz: No such file or directory" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    proc = run_cli("extract-warc", "x.warc", "-o", str(tmp_path / "out"), "--scheduler", "tcp://h:8786")
+    assert proc.returncode == 2 and "--scheduler goes with --engine dask" in proc.stderr
+    (tmp_path / "file").write_text("x")
+    proc = run_cli("extract-warc", "x.warc", "-o", str(tmp_path / "file"))
+    assert proc.returncode == 2 and "not a directory" in proc.stderr

@@ -14,8 +14,10 @@ generic finder, and every one of them needs a word in the page's markup:
 so a body that holds none of these words, in any case, holds no thread threadkeep can read, and is
 counted without being parsed. The test is one multi-word search of the lowered bytes: Aho-Corasick
 (ahocorasick-rs, `threadkeep[bulk]`), about 0.5 ms for a 220 KB page with none of the words, or
-else one regular expression (about 3.5 ms; seventeen `in` tests took 7.7 ms). A plugin site may add its own words as a `prefilter_words` attribute (bytes,
-lower case); while a plugin without one is loaded the pre-filter lets every page through.
+else one regular expression (about 3.5 ms; seventeen `in` tests took 7.7 ms).
+
+A plugin site may add its own words as a `prefilter_words` attribute (bytes, lower case); while a
+plugin without one is loaded the pre-filter lets every page through.
 """
 
 from __future__ import annotations

@@ -60,6 +60,8 @@ class Report:
 
     def summary(self) -> str:
         files = len(self.results)
+        if not files:
+            return f"extract-warc: nothing to do ({self.already_done} files done before)"
         done = files - len(self.failed)
         records = self.total("records")
         rate = records / self.seconds if self.seconds > 0 else 0.0
