@@ -23,6 +23,7 @@ from threadkeep.bulk.make import PageRecord, pages_in, write_warc
 from threadkeep.bulk.prefilter import may_hold_comments
 from threadkeep.bulk.run import RunOptions, expand_inputs, run
 from threadkeep.cli import main
+from threadkeep.store import validation_errors
 
 VOLATILE_SOURCE = ("fetched_at", "http")
 
@@ -115,6 +116,7 @@ def check_output(out: Path, corpus_warcs, *, write_all: bool = False) -> None:
         file, url = ids[w["record_id"]]
         assert os.path.samefile(w["file"], file)
         assert row["source"]["url"] == url
+        assert validation_errors(row) == []  # each line is an archive (with its `warc` object)
         assert w["record_id"] not in got, f"{url} twice"
         got[w["record_id"]] = row
         with open(file, "rb") as fh:  # the offset is where that record starts
@@ -165,6 +167,14 @@ def test_the_prefilter_loses_no_thread_and_passes_over_the_cuts(corpus_warcs, tm
     assert on.total("prefiltered") > 0
     for page in pages_in(CORPUS):  # every page with a thread passes
         assert may_hold_comments(page.path.read_bytes()), page.path
+    import csv
+
+    corpus2 = CORPUS.parent / "corpus2"
+    with (corpus2 / "MANIFEST.tsv").open(encoding="utf-8") as fh:
+        with_comments = [r["file"] for r in csv.DictReader(fh, delimiter="\t") if int(r["comments"] or 0) > 0]
+    assert len(with_comments) >= 25
+    for name in with_comments:  # and the second corpus's pages that hold comments (their MANIFEST)
+        assert may_hold_comments((corpus2 / "pages" / name).read_bytes()), name
 
 
 def test_parquet_one_row_per_comment(corpus_warcs, tmp_path):
