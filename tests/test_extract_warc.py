@@ -393,3 +393,33 @@ def test_usage_errors_and_missing_inputs(tmp_path):
     (tmp_path / "file").write_text("x")
     proc = run_cli("extract-warc", "x.warc", "-o", str(tmp_path / "file"))
     assert proc.returncode == 2 and "not a directory" in proc.stderr
+
+
+def test_a_progress_bar_on_a_terminal(corpus_warcs, tmp_path):
+    warc_a, warc_b, *_ = corpus_warcs
+    master, slave = os.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "threadkeep", "extract-warc", str(warc_a), str(warc_b), "-o", str(tmp_path / "o")],
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+        env={**os.environ, "COLUMNS": "160", "TERM": "xterm"},
+    )
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert proc.wait(timeout=120) == 0
+    import re
+
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode("utf-8", "replace"))  # colours and cursor moves
+
+    assert re.search(r"files .*\d+/2 .*[\d,]+ records, [\d,]+ threads, [\d,]+ records/s", text), text  # the bar
+    assert "extract-warc: 2 files (2 done, 0 failed)" in text

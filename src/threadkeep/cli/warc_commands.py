@@ -40,6 +40,7 @@ def _bar(show: bool):
     import time
 
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     progress = Progress(
@@ -76,7 +77,8 @@ def _bar(show: bool):
         progress.update(task, advance=1)
         refresh()
         if result.status != "done":
-            progress.console.print(terminal_safe(f"failed: {result.error}"), markup=False, highlight=False)
+            text = " ".join(terminal_safe(result.error or result.input).split())
+            progress.console.print(f"[red]threadkeep: error:[/red] {escape(text)}", highlight=False)
 
     with progress:
         yield on_start, on_progress, on_result
