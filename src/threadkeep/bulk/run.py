@@ -70,8 +70,9 @@ class Report:
             parts[0] += f", {self.already_done} done before"
         parts[0] += ")"
         parts.append(f"{records:,} records, {self.total('pages'):,} pages")
-        parts.append(f"{self.total('prefiltered'):,} passed over by the pre-filter")
         parts.append(f"{self.total('threads'):,} threads ({self.total('comments'):,} comments)")
+        parts.append(f"{self.total('no_comments'):,} pages without comments")
+        parts.append(f"{self.total('prefiltered'):,} passed over by the pre-filter")
         parts.append(f"{self.seconds:.1f} s ({rate:,.0f} records/s)")
         text = "extract-warc: " + ", ".join(parts)
         if self.failed:
