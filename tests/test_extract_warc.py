@@ -425,3 +425,20 @@ def test_a_progress_bar_on_a_terminal(corpus_warcs, tmp_path):
 
     assert re.search(r"files .*\d+/2 .*[\d,]+ records, [\d,]+ threads, [\d,]+ records/s", text), text  # the bar
     assert "extract-warc: 2 files (2 done, 0 failed)" in text
+
+
+def test_the_cli_on_a_dask_scheduler_by_address(corpus_warcs, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    warc_a, warc_b, *_ = corpus_warcs
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        out = tmp_path / "out"
+        args = ("extract-warc", str(warc_a), str(warc_b), "-o", str(out), "--engine", "dask")
+        proc = run_cli(*args, "--scheduler", cluster.scheduler_address)
+        assert proc.returncode == 0, proc.stderr
+        assert "2 files (2 done, 0 failed)" in proc.stdout
+        check_output(out, corpus_warcs)
+        again = run_cli(*args, "--scheduler", cluster.scheduler_address)
+        assert "nothing to do (2 files done before)" in again.stdout
+    fresh = ("extract-warc", str(warc_a), "-o", str(tmp_path / "out2"), "--engine", "dask")
+    bad = run_cli(*fresh, "--scheduler", "tcp://127.0.0.1:9")
+    assert bad.returncode == 2 and "cannot connect" in bad.stderr and "Traceback" not in bad.stderr

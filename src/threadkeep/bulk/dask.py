@@ -26,7 +26,7 @@ def run_dask(todo: list[str], out: Path, options, collect: Callable[[FileResult]
     cluster = None
     if options.scheduler:
         try:
-            client = distributed.Client(options.scheduler, timeout="20s")
+            client = distributed.Client(options.scheduler, timeout="10s")
         except (OSError, TimeoutError) as exc:
             raise InputError(f"--scheduler {options.scheduler}: cannot connect ({exc})") from None
     else:
