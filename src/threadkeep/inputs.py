@@ -43,8 +43,9 @@ def archive_file(path: str, url: str | None = None) -> Thread:
     return thread_from_bytes(raw, url, name="stdin" if path == "-" else path)
 
 
-def thread_from_bytes(raw: bytes, url: str | None, *, name: str) -> Thread:
-    """Extract a thread from a saved input's bytes (already read); no network."""
+def thread_from_bytes(raw: bytes, url: str | None, *, name: str, content_type: str | None = None) -> Thread:
+    """Extract a thread from a saved input's bytes (already read); no network. `content_type`: the
+    HTTP header it was served with, if known (its charset decodes the page)."""
     if not raw.strip():
         raise InputError(f"{name}: not HTML (the file is empty)")
     if b"\x00" in raw[:1024] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -62,7 +63,7 @@ def thread_from_bytes(raw: bytes, url: str | None, *, name: str) -> Thread:
     else:
         thread = _saved(raw, None, url, name) if head.startswith(b"<?xml") else None
         if thread is None:
-            page = Page.from_bytes(raw, url)
+            page = Page.from_bytes(raw, url, content_type)
             if not looks_like_html(page.html):
                 raise InputError(f"{name}: not HTML (no markup found)")
             thread = extract_page(page)

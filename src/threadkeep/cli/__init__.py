@@ -6,6 +6,7 @@ import sys
 
 import typer
 
+from threadkeep.cli import warc_commands  # noqa: F401  (registers extract-warc and warc)
 from threadkeep.cli.app import app
 from threadkeep.cli.ui import error
 
