@@ -235,36 +235,68 @@ def _context(piece: str, first: bool, last: bool) -> str:
 
 
 class _Indented:
-    """Text wrapped to the width left after an indent, each line indented, no trailing spaces."""
+    """Text wrapped to the width left after an indent, each line indented (continuation lines by
+    `hanging` more), no trailing spaces: nothing wraps back to column 0 on a narrow terminal."""
 
-    def __init__(self, text, indent: int = 4) -> None:
-        self.text, self.indent = text, indent
+    def __init__(self, text, indent: int = 4, hanging: int = 0) -> None:
+        self.text, self.indent, self.hanging = text, indent, hanging
 
     def __rich_console__(self, console, options):
         from rich.text import Text
 
-        for line in self.text.wrap(console, max(10, options.max_width - self.indent)):
+        first, rest = self.indent, self.indent + self.hanging
+        lines = self.text.wrap(console, max(10, options.max_width - rest))
+        for i, line in enumerate(lines):
             line.rstrip()
-            yield Text(" " * self.indent) + line
+            yield Text(" " * (first if i == 0 else rest)) + line
 
 
-def render(d: ThreadDiff, *, markers: bool = False):
+def _shorten(label: str, room: int) -> str:
+    """A label (a path or URL) cut in its middle to `room` characters: both ends stay readable."""
+    if len(label) <= room:
+        return label
+    keep = max(room - 1, 2)
+    tail = (keep + 1) // 2
+    return label[: keep - tail] + "…" + label[len(label) - tail :]
+
+
+class _Head:
+    """`OLD → NEW: counts`. On a narrow terminal the labels (paths or URLs) give way first, cut in
+    the middle, so that the counts stay on the line; past that the line wraps, indented."""
+
+    def __init__(self, old: str, new: str, counts: str) -> None:
+        self.old, self.new, self.counts = old, new, counts
+
+    def __rich_console__(self, console, options):
+        from rich.text import Text
+
+        fixed = len(" → : ") + len(self.counts)
+        room = options.max_width - fixed - 2  # the wrap below keeps room for a hanging indent
+        old, new = self.old, self.new
+        if len(old) + len(new) > room:
+            each = max(6, room // 2)
+            old, new = _shorten(old, max(each, room - len(new))), _shorten(new, each)
+            if len(old) + len(new) > room:
+                old = _shorten(old, max(6, room - len(new)))
+        head = Text()
+        head.append(old, style="bold")
+        head.append(" → ")
+        head.append(new, style="bold")
+        head.append(f": {self.counts}")
+        yield _Indented(head, indent=0, hanging=2)
+
+
+def render(d: ThreadDiff, *, markers: bool = True):
     """A rich renderable of the diff. All user text is made terminal-safe and put in Text objects.
 
-    markers=True also brackets the word diff as `git diff --word-diff=plain` does ([-old-]{+new+}),
-    for output without colours (a pipe, a cron mail)."""
+    The word diff is bracketed as `git diff --word-diff=plain` does ([-old-]{+new+}), in colour on
+    a terminal too, so that copied text still shows what changed (markers=False: colour only)."""
     from rich.console import Group
     from rich.text import Text
 
-    from threadkeep.html.sanitize import terminal_safe
+    from threadkeep.html.textsafe import terminal_safe
 
-    out: list[Any] = []
-    head = Text()
-    head.append(terminal_safe(d.old_label), style="bold")
-    head.append(" → ")
-    head.append(terminal_safe(d.new_label), style="bold")
-    head.append(f": {summary(d)}")
-    out.append(head)
+    out: list[Any] = [_Head(terminal_safe(d.old_label), terminal_safe(d.new_label), summary(d))]
     for kind in KINDS:
         entries = getattr(d, kind)
         if not entries:
@@ -280,7 +312,7 @@ def render(d: ThreadDiff, *, markers: bool = False):
             if e.published:
                 line.append(f"  {terminal_safe(e.published)}", style="dim")
             line.append(f"  (id {terminal_safe(e.id)})", style="dim")
-            out.append(line)
+            out.append(_Indented(line, indent=0, hanging=6))
             body = Text()
             if kind == "edited" and e.words is not None:
                 for i, (op, piece) in enumerate(e.words):

@@ -19,21 +19,30 @@ from typing import Any
 
 from threadkeep.errors import ArchiveError, InputError
 from threadkeep.files import make_temporary, read_regular, write_failure
-from threadkeep.html.sanitize import no_surrogates
+from threadkeep.html.textsafe import no_surrogates
 from threadkeep.model import SCHEMA_VERSION, Thread
+
+
+@cache
+def _schema_text() -> str:
+    return resources.files("threadkeep").joinpath("schema", f"archive-v{SCHEMA_VERSION}.json").read_text("utf-8")
 
 
 @cache
 def schema() -> dict[str, Any]:
     """The archive format's JSON Schema (shipped in the package)."""
-    text = resources.files("threadkeep").joinpath("schema", f"archive-v{SCHEMA_VERSION}.json").read_text("utf-8")
-    return json.loads(text)
+    return json.loads(_schema_text())
 
 
 @cache
 def _validator():
     """The schema compiled to Python (fastjsonschema): some 25 times faster than interpreting it,
-    which is what makes `show` of a big archive quick."""
+    which is what makes `show` of a big archive quick. The compiled code ships in the package
+    (_validator_v1.py, scripts/gen_validator.py), used while it matches the schema."""
+    from threadkeep import _validator_v1 as shipped
+
+    if _schema_text() == shipped.SCHEMA_TEXT:
+        return shipped.validate
     import fastjsonschema
 
     return fastjsonschema.compile(schema())

@@ -13,13 +13,47 @@ from threadkeep.cli.ui import error
 __all__ = ["app", "main"]
 
 
+_GLOBAL_FLAGS = frozenset({"--verbose", "-v", "--debug"})
+_GLOBAL_VALUED = frozenset({"--color", "--sites"})
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """The global options (--color, --sites, -v, --debug) moved before the command, so that they
+    work after it too (`threadkeep show x.json --color never`). Nothing after `--` is moved."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        name = arg.split("=", 1)[0]
+        if rest and arg in _GLOBAL_FLAGS:
+            front.append(arg)
+        elif rest and name in _GLOBAL_VALUED:
+            front.append(arg)
+            if "=" not in arg and i + 1 < len(args):
+                front.append(args[i + 1])
+                i += 1
+        elif not rest and (arg in _GLOBAL_FLAGS or name in _GLOBAL_VALUED or arg in ("--version", "--help")):
+            front.append(arg)
+            if name in _GLOBAL_VALUED and "=" not in arg and i + 1 < len(args):
+                front.append(args[i + 1])
+                i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app, turning every expected failure into one line + exit code."""
     import signal
 
     from threadkeep.errors import ThreadkeepError
 
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
     debug = "--debug" in args
     try:  # SIGTERM ends a run as Ctrl-C does: temporaries removed, one line, exit 130
         signal.signal(signal.SIGTERM, signal.default_int_handler)

@@ -17,6 +17,7 @@ import typer
 from threadkeep._version import __version__
 from threadkeep.cli.options import (
     AcceptEmptyOpt,
+    ColorChoice,
     CommentsOpt,
     CommentsSource,
     DepthOpt,
@@ -35,6 +36,7 @@ from threadkeep.cli.ui import (
     error,
     event_printer,
     fetch_progress,
+    print_paged,
     shortfall_message,
     stdout_console,
     sync_progress,
@@ -44,7 +46,7 @@ from threadkeep.cli.ui import (
 app = typer.Typer(
     name="threadkeep",
     help="Archive blog discussion threads: the article, the quoted abstract and every comment.",
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -68,36 +70,56 @@ def _main(
         Path | None,
         typer.Option("--sites", metavar="DIR", help="Load plugin sites from this directory (as THREADKEEP_SITES)."),
     ] = None,
+    color: Annotated[
+        ColorChoice,
+        typer.Option(
+            "--color",
+            help="Colour: auto (on a terminal, unless NO_COLOR is set), always or never.",
+            case_sensitive=False,
+        ),
+    ] = ColorChoice.auto,
 ) -> None:
     State.verbose = verbose
     State.debug = debug
+    State.color = color.value
     if sites_dir is not None:
         from threadkeep.sites import use_plugin_dir
 
         use_plugin_dir(str(sites_dir))
 
 
-def _emit(thread, fmt: Format, output: Path | None, *, depth: int | None = None, show_article: bool = True) -> None:
-    """Render thread in fmt: to output (atomically), or to stdout."""
+def _emit(
+    thread,
+    fmt: Format,
+    output: Path | None,
+    *,
+    depth: int | None = None,
+    show_article: bool = True,
+    full: bool = True,
+    pager: bool = False,
+) -> None:
+    """Render thread in fmt: to output (atomically), or to stdout (through the pager when asked
+    and stdout is a terminal showing less than the output)."""
     from threadkeep.export import EXPORTERS
     from threadkeep.store import write_atomic
 
     if fmt is Format.tree:
+        tree = EXPORTERS["tree"](thread, depth=depth, show_article=show_article, full=full)
         if output is not None:
             from rich.console import Console
 
             console = Console(record=True, width=100, file=io.StringIO(), highlight=False)
-            console.print(EXPORTERS["tree"](thread, depth=depth, show_article=show_article))
+            console.print(tree)
             write_atomic(output, console.export_text())
         else:
-            stdout_console().print(EXPORTERS["tree"](thread, depth=depth, show_article=show_article))
+            print_paged(tree, pager=pager)
         return
-    text = EXPORTERS[fmt.value](thread)
+    options = {"depth": depth, "show_article": show_article} if fmt is Format.md else {}
+    text = EXPORTERS[fmt.value](thread, **options)
     if output is not None:
         write_atomic(output, text)
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        print_paged(text, pager=pager and fmt is Format.md)
 
 
 @app.command()
@@ -179,6 +201,12 @@ def show(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the HTML view in the web browser (a page in a temporary directory).")
     ] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Show every comment whole (the tree shows 2,000 characters of each).")
+    ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Do not page the output through $PAGER (or less -R) on a terminal.")
+    ] = False,
 ) -> None:
     """Show an archive: a tree in the terminal, or Markdown, JSON or HTML (--open: in the browser)."""
     from threadkeep.store import load_archive
@@ -192,7 +220,9 @@ def show(
         page = open_in_browser(load_archive(archive_path), archive_path)
         print(f"threadkeep: opened {page}", file=sys.stderr)
         return
-    _emit(load_archive(archive_path), fmt, None, depth=depth, show_article=not no_article)
+    _emit(
+        load_archive(archive_path), fmt, None, depth=depth, show_article=not no_article, full=full, pager=not no_pager
+    )
 
 
 @app.command()
@@ -358,7 +388,9 @@ def diff(
     if json_out:
         print(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
     else:
-        stdout_console().print(diffing.render(d, markers=not sys.stdout.isatty()))
+        stdout_console().print(
+            diffing.render(d, markers=True)
+        )  # brackets on a terminal too: copied text shows the change
 
 
 @app.command()

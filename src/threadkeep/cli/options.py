@@ -32,6 +32,12 @@ class ExportFormat(StrEnum):
     parquet = "parquet"
 
 
+class ColorChoice(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 class CommentsSource(StrEnum):
     auto = "auto"
     page = "page"

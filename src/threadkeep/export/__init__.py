@@ -18,10 +18,10 @@ def _json(thread: Thread, **_: Any) -> str:
     return to_json(thread)
 
 
-def _markdown(thread: Thread, **_: Any) -> str:
+def _markdown(thread: Thread, **options: Any) -> str:
     from threadkeep.export.markdown import to_markdown
 
-    return to_markdown(thread)
+    return to_markdown(thread, **options)
 
 
 def _tree(thread: Thread, **options: Any):

@@ -78,12 +78,24 @@ def _comment_head(c: Comment) -> str:
         parts.append(link("permalink", c.permalink))
     if c.deleted:
         parts.append("*deleted*")
+    elif c.history:
+        n = len(c.history)
+        parts.append(f"*edited ({n} earlier version{'' if n == 1 else 's'})*")
     if c.removed_upstream_at:
         parts.append(f"*removed upstream {escape(c.removed_upstream_at)}*")
     return " · ".join(parts)
 
 
-def _comments(comments: list[Comment]) -> list[str]:
+def _hidden(c: Comment) -> int:
+    n, stack = 0, list(c.replies)
+    while stack:
+        r = stack.pop()
+        n += 1
+        stack.extend(r.replies)
+    return n
+
+
+def _comments(comments: list[Comment], depth: int | None = None) -> list[str]:
     out: list[str] = []
     stack: list[tuple[int, Comment, str]] = [(i, c, "") for i, c in reversed(list(enumerate(comments, 1)))]
     while stack:
@@ -93,11 +105,17 @@ def _comments(comments: list[Comment]) -> list[str]:
         out.append(f"{indent}{marker}{_comment_head(c)}")
         out.append("")
         out.extend(_paragraphs(c.text, inner) or [inner + "*(no text)*", ""])
+        if depth is not None and c.depth >= depth and c.replies:
+            n = _hidden(c)
+            out += [f"{inner}*(+{n} repl{'y' if n == 1 else 'ies'})*", ""]
+            continue
         stack.extend((i, r, inner) for i, r in reversed(list(enumerate(c.replies, 1))))
     return out
 
 
-def to_markdown(thread: Thread) -> str:
+def to_markdown(thread: Thread, *, depth: int | None = None, show_article: bool = True) -> str:
+    """The thread as Markdown; `depth` cuts the comment tree (saying what it hides), `show_article=False`
+    leaves out the article and the abstract (the title and metadata line stay)."""
     a = thread.article
     lines = [f"# {escape(a.title or 'Untitled')}", ""]
     meta = []
@@ -112,8 +130,9 @@ def to_markdown(thread: Thread) -> str:
         meta.append(link("source", url))
     meta.append(escape(f"{thread.source.platform}, archived {thread.source.fetched_at or 'from a file'}"))
     lines += ["*" + " · ".join(meta) + "*", ""]
-    lines += _paragraphs(a.text, "")
-    if thread.abstract:
+    if show_article:
+        lines += _paragraphs(a.text, "")
+    if thread.abstract and show_article:
         ab = thread.abstract
         lines += ["## Abstract", ""]
         quote: list[str] = []
@@ -145,7 +164,7 @@ def to_markdown(thread: Thread) -> str:
         lines += [f"*{thread.not_archived} more comments were not archived (hidden behind the platform's links)*", ""]
     if not thread.comments:
         lines += ["*No comments.*", ""]
-    lines += _comments(thread.comments)
+    lines += _comments(thread.comments, depth)
     while lines and not lines[-1]:
         lines.pop()
     return "\n".join(lines) + "\n"

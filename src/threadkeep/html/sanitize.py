@@ -17,6 +17,9 @@ import nh3
 from lxml import etree
 from lxml import html as lxml_html
 
+# terminal_safe and no_surrogates live in textsafe.py (no lxml, no nh3: cheap for the CLI to load)
+from threadkeep.html.textsafe import _ESCAPE_SEQ, no_surrogates, terminal_safe  # noqa: F401  (re-exported)
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dfn", "div",
     "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
@@ -68,13 +71,7 @@ def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _XML_INCOMPATIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def no_surrogates(text: str) -> str:
-    """Text with every lone surrogate (JSON can carry "\\ud800"; UTF-8 cannot) replaced by U+FFFD."""
-    return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
 
 
 _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x9b\x9d\ud800-\udfff\ufffe\uffff]")
@@ -209,26 +206,3 @@ def html_to_text(fragment: str) -> str:
     except Exception:  # lxml raises ParserError on fragments it cannot place
         return _tidy(fragment)
     return element_text(root)
-
-
-# What is removed: escape sequences first, then every C0 and C1 control but \t and \n (ESC,
-# CR, BEL, backspace, ...), DEL, and the bidi controls (embeddings, overrides, isolates, marks)
-# that reorder what a reader sees. Zero-width joiners stay: emoji sequences need them.
-# An unterminated string sequence (OSC, DCS, ...) ends at the end of its line, so that one stray
-# ESC cannot swallow the rest of a comment. The 8-bit forms (U+009B CSI, U+009D OSC) are not
-# parsed as sequences: a lone C1 character is what mis-decoded Latin-1 text is full of, and
-# removing the character alone (by _CONTROLS) already leaves nothing a terminal acts on.
-_ESCAPE_SEQ = re.compile(
-    r"\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?"  # OSC ... BEL/ST (OSC-8 hyperlinks, titles)
-    r"|\x1b\[[0-?]*[ -/]*[@-~]"  # CSI (colours, cursor movement)
-    r"|\x1b[PX^_][^\x1b\n]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
-    r"|\x1b[ -/]*[0-~]"  # other escapes: ESC c (reset), ESC 7, ESC ( 0 (charset), ...
-)
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-
-
-def terminal_safe(text: str | None) -> str:
-    """Text that cannot act on a terminal: escape sequences and controls removed, bidi neutralised."""
-    if not text:
-        return ""
-    return _CONTROLS.sub("", _ESCAPE_SEQ.sub("", no_surrogates(text)))
