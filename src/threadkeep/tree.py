@@ -48,6 +48,16 @@ def build_tree(flat: list[Comment], parents: dict[str, str | None]) -> list[Comm
     return roots
 
 
+def count_replies(c: Comment) -> int:
+    """How many replies a comment has, at every depth below it."""
+    n, stack = 0, list(c.replies)
+    while stack:
+        r = stack.pop()
+        n += 1
+        stack.extend(r.replies)
+    return n
+
+
 def nest_by_depth(items: Iterable[tuple[Comment, int]]) -> list[Comment]:
     """Nest comments given in display order with their depth (0 = top level), with a stack.
 

@@ -184,11 +184,7 @@ def event_printer():
 
 
 def warning(message: str) -> None:
-    text = " ".join(safe(message).split())
-    if use_color(sys.stderr, forced_by_env=False):
-        sys.stderr.write(f"\x1b[33mthreadkeep: warning:\x1b[0m {text}\n")
-    else:
-        sys.stderr.write(f"threadkeep: warning: {text}\n")
+    _line("warning", "33", message)
 
 
 def shortfall_message(name: str, declared: int, held: int) -> str:
@@ -197,11 +193,16 @@ def shortfall_message(name: str, declared: int, held: int) -> str:
 
 
 def error(message: str) -> None:
+    _line("error", "31", message)
+
+
+def _line(kind: str, colour: str, message: str) -> None:
+    """One line on stderr, `threadkeep: KIND: message`, the prefix coloured when colour is on."""
     text = " ".join(safe(message).split())
     if use_color(sys.stderr, forced_by_env=False):
-        sys.stderr.write(f"\x1b[31mthreadkeep: error:\x1b[0m {text}\n")
+        sys.stderr.write(f"\x1b[{colour}mthreadkeep: {kind}:\x1b[0m {text}\n")
     else:
-        sys.stderr.write(f"threadkeep: error: {text}\n")
+        sys.stderr.write(f"threadkeep: {kind}: {text}\n")
 
 
 @contextmanager

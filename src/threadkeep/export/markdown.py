@@ -11,6 +11,7 @@ import re
 
 from threadkeep.html.sanitize import terminal_safe
 from threadkeep.model import Comment, Thread
+from threadkeep.tree import count_replies
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&$])")
 _LINE_START = re.compile(r"^([-+=>]|\d+(?=[.)]))")
@@ -86,15 +87,6 @@ def _comment_head(c: Comment) -> str:
     return " · ".join(parts)
 
 
-def _hidden(c: Comment) -> int:
-    n, stack = 0, list(c.replies)
-    while stack:
-        r = stack.pop()
-        n += 1
-        stack.extend(r.replies)
-    return n
-
-
 def _comments(comments: list[Comment], depth: int | None = None) -> list[str]:
     out: list[str] = []
     stack: list[tuple[int, Comment, str]] = [(i, c, "") for i, c in reversed(list(enumerate(comments, 1)))]
@@ -106,7 +98,7 @@ def _comments(comments: list[Comment], depth: int | None = None) -> list[str]:
         out.append("")
         out.extend(_paragraphs(c.text, inner) or [inner + "*(no text)*", ""])
         if depth is not None and c.depth >= depth and c.replies:
-            n = _hidden(c)
+            n = count_replies(c)
             out += [f"{inner}*(+{n} repl{'y' if n == 1 else 'ies'})*", ""]
             continue
         stack.extend((i, r, inner) for i, r in reversed(list(enumerate(c.replies, 1))))

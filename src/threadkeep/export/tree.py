@@ -22,6 +22,7 @@ from rich.text import Text
 
 from threadkeep.html.textsafe import terminal_safe
 from threadkeep.model import Comment, Thread
+from threadkeep.tree import count_replies
 
 SHOWN_CHARS = 2000  # of one comment in the tree (full=True: all)
 
@@ -128,22 +129,13 @@ class _CommentTree:
                 yield Segment(note, style("dim"))
                 yield newline
             if self.depth is not None and c.depth >= self.depth and c.replies:
-                n = _descendants(c)
+                n = count_replies(c)
                 yield Segment(inner + "└── ")
                 yield Segment(f"(+{n:,} {'reply' if n == 1 else 'replies'})", style("dim"))
                 yield newline
                 continue
             kids = c.replies
             stack.extend((r, inner, i == 0) for i, r in enumerate(reversed(kids)))
-
-
-def _descendants(c: Comment) -> int:
-    n, stack = 0, list(c.replies)
-    while stack:
-        r = stack.pop()
-        n += 1
-        stack.extend(r.replies)
-    return n
 
 
 def _label(c: Comment) -> Text:
