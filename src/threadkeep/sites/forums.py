@@ -66,6 +66,8 @@ def _pages(page: Page, ext: Extraction, selector: str) -> None:
 
 def recognise_vbulletin(page: Page) -> Extraction | None:
     """vBulletin 3/4 thread pages: one post_message_N element per post."""
+    if "post_message_" not in page.html:  # a C-speed look at the text first: the query below scans every element
+        return None
     messages = page.xpath('//*[starts-with(@id, "post_message_")]')
     if not messages:
         return None
@@ -114,6 +116,8 @@ def _post(page: Page, ids, pid: str, name, user, published, link, body, number) 
 
 def recognise_mybb(page: Page) -> Extraction | None:
     """MyBB thread pages: div.post[id=post_N] with .post_author and .post_body."""
+    if "post_body" not in page.html:  # a C-speed look at the text first: the query below scans every element
+        return None
     boxes = page.xpath('//div[starts-with(@id, "post_")][.//div[contains(@class, "post_body")]]')
     boxes = [b for b in boxes if b.get("id")[5:].isdigit()]
     if not boxes:
@@ -151,6 +155,8 @@ def recognise_mybb(page: Page) -> Extraction | None:
 
 def recognise_phpbb(page: Page) -> Extraction | None:
     """phpBB 3 topic pages: div.post[id=pN] with .postbody .content and .postprofile."""
+    if "postbody" not in page.html:  # a C-speed look at the text first: the query below scans every element
+        return None
     boxes = page.xpath(
         '//div[contains(concat(" ", normalize-space(@class), " "), " post ")][starts-with(@id, "p")]'
         '[.//div[contains(@class, "postbody")]]'

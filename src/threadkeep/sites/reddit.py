@@ -182,6 +182,8 @@ _DELETED = {"[deleted]", "[removed]", "comment deleted by user", "comment remove
 
 def recognise_reddit(page: Page) -> Extraction | None:
     """Reddit's rendered thread page: div.Comment.t1_* blocks in display order with 'level N'."""
+    if "t1_" not in page.html:  # a C-speed look at the text first: the query below scans every element
+        return None
     blocks = page.xpath(
         '//div[contains(concat(" ", normalize-space(@class), " "), " Comment ")][contains(@class, "t1_")]'
     )
