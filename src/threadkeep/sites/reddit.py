@@ -180,9 +180,12 @@ _MORE_REPLIES = re.compile(r"^(\d[\d,]*) more repl(?:y|ies)$")
 _DELETED = {"[deleted]", "[removed]", "comment deleted by user", "comment removed by moderator"}
 
 
+_T1_CLASS = re.compile(r"""class=["'][^"'<>]*\bt1_""")
+
+
 def recognise_reddit(page: Page) -> Extraction | None:
     """Reddit's rendered thread page: div.Comment.t1_* blocks in display order with 'level N'."""
-    if "t1_" not in page.html:  # a C-speed look at the text first: the query below scans every element
+    if "t1_" not in page.html or not _T1_CLASS.search(page.html):  # C-speed looks before the page-wide query
         return None
     blocks = page.xpath(
         '//div[contains(concat(" ", normalize-space(@class), " "), " Comment ")][contains(@class, "t1_")]'
