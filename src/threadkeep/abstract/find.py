@@ -30,6 +30,7 @@ from urllib.parse import unquote
 
 from threadkeep.abstract.citation import looks_like_citation, parse_citation, plausible_authors
 from threadkeep.abstract.identifiers import find_identifiers, is_empty
+from threadkeep.abstract.labels import QUALIFYING
 from threadkeep.abstract.runs import Run, cut_runs, wrap_run
 from threadkeep.abstract.sections import (
     _ENDER,
@@ -205,6 +206,12 @@ def _qualifies(sections: list[_Section]) -> bool:
 def find_abstract(body) -> AbstractMatch | None:
     """The quoted structured abstract in a post body, or None (never a guess)."""
     if body is None or not isinstance(body.tag, str):
+        return None
+    # Fast path: an abstract needs a Results or Conclusions label, whose words are in the body's
+    # text (one C-speed read): a post that never writes them quotes none. Same answer, without
+    # reading the body's runs (test_abstract_shapes compares both ways).
+    pieces = list(body.itertext())  # apart ("RESULTS</p><p>What") and together ("<b>Res</b>ults")
+    if not (QUALIFYING.search(" ".join(pieces)) or QUALIFYING.search("".join(pieces))):
         return None
     # lxml frees an element's Python proxy by walking up to the nearest ancestor that still has
     # one: freed in random order (sets, dicts), proxies of a deep tree cost O(depth) each. This

@@ -31,7 +31,7 @@ CATEGORY_NAMES = {
     "RESULTS": "Results",
     "CONCLUSIONS": "Conclusions",
 }
-_QUALIFYING = re.compile(
+QUALIFYING = re.compile(
     r"\b(?:results?|result\(s\)|findings?|conclusions?|conclusion\(s\)|interpretation|discussion)(?!\w)",
     re.IGNORECASE,
 )
@@ -49,7 +49,7 @@ class Label:
         """Whether this is a Results or Conclusions label (PubMed's rule needs one): one that names
         results or conclusions (Results, Findings, Conclusion(s), Interpretation, Main results,
         Discussion and Conclusion, ...), whatever else NLM files under those categories."""
-        return bool(_QUALIFYING.search(self.written))
+        return bool(QUALIFYING.search(self.written))
 
 
 def label_key(written: str) -> str:
