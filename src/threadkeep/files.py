@@ -83,6 +83,21 @@ def write_failure(target: Path, exc: OSError) -> InputError | StorageError:
     return StorageError(f"{target}: cannot write: {cause(exc)}")
 
 
+def sync_directory(directory: Path) -> None:
+    """fsync a directory, so that a rename into it survives a crash (best effort: some file
+    systems cannot)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def make_temporary(target: Path, suffix: str) -> tuple[int, Path]:
     """A new temporary file beside target, named for this process, with target's future mode."""
     directory = target.parent if str(target.parent) else Path(".")

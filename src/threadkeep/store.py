@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from threadkeep.errors import ArchiveError, InputError
-from threadkeep.files import make_temporary, read_regular, write_failure
+from threadkeep.files import make_temporary, read_regular, sync_directory, write_failure
 from threadkeep.html.textsafe import no_surrogates
 from threadkeep.model import SCHEMA_VERSION, Thread
 
@@ -153,16 +153,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
         if isinstance(exc, OSError):
             raise write_failure(path, exc) from None
         raise
-    try:
-        dir_fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    sync_directory(directory)
 
 
 def save_archive(thread: Thread, path: str | Path) -> None:

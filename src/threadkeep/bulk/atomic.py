@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from threadkeep.errors import InputError
+from threadkeep.files import sync_directory
 
 PART = ".part"
 
@@ -42,20 +43,7 @@ def atomic_binary(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         except OSError:
             pass
         raise
-    _sync_dir(directory)
-
-
-def _sync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    sync_directory(directory)
 
 
 def remove_parts(directory: str | os.PathLike[str]) -> int:
