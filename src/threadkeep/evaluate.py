@@ -48,7 +48,7 @@ class Result:
 
 def _int(value: str) -> int | None:
     value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() else None
 
 
 def judge(expected: tuple[int | None, int | None, int | None], found: tuple[int, int, int], basis: str) -> bool:

@@ -115,7 +115,7 @@ def _article_key(thread: Thread) -> tuple:
 
 def _last_number(number: str) -> int:
     tail = number.rsplit(".", 1)[-1]
-    return int(tail) if tail.isdigit() else 0
+    return int(tail) if tail.isdecimal() else 0
 
 
 def merge(old: Thread, new: Thread, seen_at: str, *, replay: bool = False) -> tuple[Thread, Changes]:

@@ -41,7 +41,7 @@ def escape_line(text: str) -> str:
     out = escape(text)
     m = _LINE_START.match(out)
     if m:
-        out = out[: m.end()] + "\\" + out[m.end() :] if m.group(1)[0].isdigit() else "\\" + out
+        out = out[: m.end()] + "\\" + out[m.end() :] if m.group(1)[0].isdecimal() else "\\" + out
     return out
 
 

@@ -52,7 +52,7 @@ def _signature(el) -> str | None:
     cls = el.get("class")
     if cls and not cls.isspace():
         first_name = cls.split(None, 1)[0].lower()
-        if any(ch.isdigit() for ch in first_name):
+        if any(ch.isdecimal() for ch in first_name):
             first_name = re.sub(r"[0-9]+", "#", first_name)
         if any(ch.isalpha() for ch in first_name):  # a bare number ("1510": a parent's id) names nothing
             return f"{el.tag}.{first_name}"

@@ -126,7 +126,7 @@ def _has_number_near(el) -> bool:
     if el.text and _COUNTABLE.search(el.text):
         return True
     for child in el[:8]:
-        if (child.text and child.text.strip().isdigit()) or (child.tail and _COUNTABLE.search(child.tail)):
+        if (child.text and child.text.strip().isdecimal()) or (child.tail and _COUNTABLE.search(child.tail)):
             return True
     return False
 
@@ -190,7 +190,7 @@ def _labels_count(page: Page) -> int | None:
         if text and len(text) <= LONG_LABEL:
             if hint(text):
                 labels[el] = None
-            elif len(text) <= 12 and text.strip().isdigit():
+            elif len(text) <= 12 and text.strip().isdecimal():
                 bare.append((el, int(text.strip())))
         tail = el.tail
         if tail and len(tail) <= LONG_LABEL and not tail.isspace() and hint(tail):

@@ -62,7 +62,7 @@ def read_response(
     if encoding == "x-gzip":
         encoding = "gzip"
     declared = resp.headers.get("content-length", "").strip()
-    too_big = limit is not None and declared.isdigit() and int(declared) > limit
+    too_big = limit is not None and declared.isdecimal() and int(declared) > limit
     if too_big and not partial and encoding == "identity":
         truncated = "length"  # not worth reading
     elif encoding not in ("identity", "gzip", "deflate"):

@@ -62,9 +62,9 @@ def parse_topic_url(url: str) -> tuple[str, str] | None:
         segments[-1] = segments[-1][: -len(".json")]
     if not segments or len(segments) > 3:
         return None
-    if segments[0].isdigit() and len(segments) <= 2:
+    if segments[0].isdecimal() and len(segments) <= 2:
         topic_id = segments[0]  # /t/ID or /t/ID/POST
-    elif len(segments) >= 2 and segments[1].isdigit() and (len(segments) == 2 or segments[2].isdigit()):
+    elif len(segments) >= 2 and segments[1].isdecimal() and (len(segments) == 2 or segments[2].isdecimal()):
         topic_id = segments[1]  # /t/SLUG/ID or /t/SLUG/ID/POST
     else:
         return None
@@ -186,7 +186,7 @@ def _number(post: dict[str, Any], key: str = "post_number") -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isdecimal():
         return int(value)
     return None
 

@@ -76,8 +76,8 @@ def recognise_vbulletin(page: Page) -> Extraction | None:
     by_id = {el.get("id"): el for el in page.tree.iter() if isinstance(el.tag, str) and el.get("id")}
     for message in messages:
         pid = message.get("id")[len("post_message_") :]
-        box = by_id.get(f"post{pid}") if pid.isdigit() else None
-        if box is None and pid.isdigit():
+        box = by_id.get(f"post{pid}") if pid.isdecimal() else None
+        if box is None and pid.isdecimal():
             box = by_id.get(f"post_{pid}")
         if box is None:
             box = next(message.iterancestors("table", "li"), message.getparent())
@@ -119,7 +119,7 @@ def recognise_mybb(page: Page) -> Extraction | None:
     if "post_body" not in page.html:  # a C-speed look at the text first: the query below scans every element
         return None
     boxes = page.xpath('//div[starts-with(@id, "post_")][.//div[contains(@class, "post_body")]]')
-    boxes = [b for b in boxes if b.get("id")[5:].isdigit()]
+    boxes = [b for b in boxes if b.get("id")[5:].isdecimal()]
     if not boxes:
         return None
     ids = CommentIds()
@@ -161,7 +161,7 @@ def recognise_phpbb(page: Page) -> Extraction | None:
         '//div[contains(concat(" ", normalize-space(@class), " "), " post ")][starts-with(@id, "p")]'
         '[.//div[contains(@class, "postbody")]]'
     )
-    boxes = [b for b in boxes if b.get("id")[1:].isdigit()]
+    boxes = [b for b in boxes if b.get("id")[1:].isdecimal()]
     if not boxes:
         return None
     ids = CommentIds()
@@ -204,7 +204,7 @@ def recognise_phpbb2(page: Page) -> Extraction | None:
     for span in page.tree.iter("span"):
         if span.get("class") != "name":
             continue
-        anchor = next((a for a in span.iter("a") if (a.get("name") or "").isdigit()), None)
+        anchor = next((a for a in span.iter("a") if (a.get("name") or "").isdecimal()), None)
         cell = span.getparent()
         row = cell.getparent() if cell is not None else None
         if anchor is None or row is None or row.tag != "tr":

@@ -47,7 +47,7 @@ def item_id_from_url(url: str) -> str | None:
     if parts.path.rstrip("/") != "/item":
         return None
     ids = parse_qs(parts.query).get("id") or []
-    return ids[0] if ids and ids[0].isdigit() else None
+    return ids[0] if ids and ids[0].isdecimal() else None
 
 
 def _item_url(item_id: str) -> str:
@@ -132,8 +132,8 @@ def recognise_hn(page: Page) -> Extraction | None:
             raw = ind.get("indent")
             if raw is None:
                 img = first(select(ind, "img[width]"))
-                raw = str(int(img.get("width")) // 40) if img is not None and img.get("width", "").isdigit() else "0"
-            depth = int(raw) if raw.isdigit() else 0
+                raw = str(int(img.get("width")) // 40) if img is not None and img.get("width", "").isdecimal() else "0"
+            depth = int(raw) if raw.isdecimal() else 0
         user = first(select(row, "a.hnuser"))
         age = first(select(row, "span.age"))
         published = parse_date((age.get("title") or "").split(" ")[0]) if age is not None else None

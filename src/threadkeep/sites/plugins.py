@@ -95,7 +95,7 @@ def comments_from_records(records: Iterable[Record], *, base_url: str | None = N
     for r in records:
         html = clean_html(r.html or "")
         text = html_to_text(html) if html else ""
-        published = parse_date(r.date) if r.date and r.date[:4].isdigit() else None
+        published = parse_date(r.date) if r.date and r.date[:4].isdecimal() else None
         published = published or displayed_date(r.date)
         cid = ids.make(r.id, r.author, published, text)
         if r.id:

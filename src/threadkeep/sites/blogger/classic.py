@@ -41,7 +41,7 @@ def _data(li):
 
 def _is_item(li) -> bool:
     cid = li.get("id") or ""
-    return cid[:1] == "c" and cid[1:].isdigit()
+    return cid[:1] == "c" and cid[1:].isdecimal()
 
 
 def classic_comments(page: Page, region) -> list[Comment]:

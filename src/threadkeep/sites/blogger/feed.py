@@ -65,7 +65,7 @@ def feed_url(page_url_or_blog_base: str, post_id: str, *, start_index: int = 1, 
     if not parts.hostname:
         raise ExtractError(f"Blogger comment feed: no host in {page_url_or_blog_base!r}")
     post_id = str(post_id).strip()
-    if not post_id.isdigit():
+    if not post_id.isdecimal():
         raise ExtractError(f"Blogger comment feed: post id {post_id!r} is not a number")
     if start_index < 1 or max_results < 1:
         raise ExtractError(f"Blogger comment feed: bad paging (start-index {start_index}, max-results {max_results})")

@@ -223,7 +223,7 @@ class BloggerPage:
         seen: dict[object, tuple[Comment | None, bool]] = {}
         for li in page.tree.iter("li"):  # document order: parents come before their replies
             cid = li.get("id") or ""
-            if not (cid[:1] == "c" and cid[1:].isdigit() and "comment" in (li.get("class") or "").split()):
+            if not (cid[:1] == "c" and cid[1:].isdecimal() and "comment" in (li.get("class") or "").split()):
                 continue
             parent, in_sidebar = _enclosing(li, by_element, seen)
             if in_sidebar:
@@ -278,7 +278,7 @@ class BloggerPage:
         comments = []
         for dt in region.xpath('.//dl[@id="comments-block"]/dt[starts-with(@id, "c")]'):
             cid = dt.get("id")[1:]
-            if not cid.isdigit():
+            if not cid.isdecimal():
                 continue
             body = first(dt.xpath('following-sibling::dd[contains(@class, "comment-body")][1]'))
             stamp = first(
@@ -340,10 +340,10 @@ class BloggerPage:
 
     def post_id(self, page: Page) -> str | None:
         value = page.meta("postId")
-        if value and value.isdigit():
+        if value and value.isdecimal():
             return value
         for value in page.xpath("//*[@data-post-id]/@data-post-id"):
-            if value.strip().isdigit():
+            if value.strip().isdecimal():
                 return value.strip()
         for href in page.xpath(
             '//link[contains(@href, "/comments/default")]/@href | //a[contains(@href, "/comments/default")]/@href'

@@ -169,7 +169,7 @@ def _from_rendered(page: Page, holder) -> list[Comment]:
         if "comment" not in (li.get("class") or "").split():
             continue
         block = next((d for d in li.iterchildren("div") if "comment-block" in (d.get("class") or "")), None)
-        if block is None or not (block.get("id") or "")[1:].isdigit():
+        if block is None or not (block.get("id") or "")[1:].isdecimal():
             continue
         cite = next(block.iter("cite"), None)
         link = next((a for a in cite.iter("a") if a.get("href")), None) if cite is not None else None

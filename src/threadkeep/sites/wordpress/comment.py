@@ -116,7 +116,7 @@ def comment_of(page: Page, node: CommentNode, article: Article, numeric: Numeric
 
 def _machine_date(text: str) -> str | None:
     """A machine-written date (`2020-04-28T10:27:00+02:00`) in a title; a shown one goes to displayed_date."""
-    return parse_date(text) if text[:4].isdigit() and "-" in text[:8] else None
+    return parse_date(text) if text[:4].isdecimal() and "-" in text[:8] else None
 
 
 def _shown_date(text: str | None, page: Page) -> str | None:

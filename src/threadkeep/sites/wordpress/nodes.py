@@ -228,7 +228,7 @@ def _inner_id(node: CommentNode) -> str | None:
             if m:
                 return m.group(1)
             cid = el.get("data-commentid")
-            if cid and cid.isdigit():
+            if cid and cid.isdecimal():
                 return cid
             href = el.get("href") or ""
             m = re.search(r"#comment-(\d+)$|[?&]replytocom=(\d+)", href)

@@ -53,7 +53,7 @@ def find_post_id(page: Page) -> str | None:
     for el in tree.iter("input"):
         if el.get("name") == "comment_post_ID" and el.get("value") is not None:
             value = el.get("value").strip()
-            if value.isdigit():
+            if value.isdecimal():
                 return value
     # //article[starts-with(@id,"post-")] | //div[starts-with(@id,"post-")][contains(@class,"hentry")]
     for el in tree.iter("article", "div"):
@@ -67,7 +67,7 @@ def find_post_id(page: Page) -> str | None:
             return m.group(1)
     for el in tree.iter("a"):
         value = el.get("data-postid")
-        if value is not None and value.isdigit():
+        if value is not None and value.isdecimal():
             return value
     return None
 
