@@ -20,6 +20,7 @@ from lxml import html as lxml_html
 from threadkeep.errors import ExtractError, InputError
 from threadkeep.html.encoding import decode_page
 from threadkeep.html.sanitize import utf8_xml_safe, xml_safe
+from threadkeep.html.select import select
 
 MAX_PAGE_BYTES = 128 * 1024 * 1024  # characters: a 50,000-comment Blogger thread is about 100 MB
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -194,7 +195,7 @@ class Page:
         return (urlsplit(self.url).hostname or "") if self.url else ""
 
     def css(self, selector: str, root=None) -> list:
-        return (root if root is not None else self.tree).cssselect(selector)
+        return select(root if root is not None else self.tree, selector)
 
     def xpath(self, expr: str, root=None) -> list:
         return (root if root is not None else self.tree).xpath(expr)
@@ -214,6 +215,17 @@ class Page:
     def meta_elements(self) -> list:
         """Every <meta> of the page in document order: one walk of the page for every reader."""
         return list(self.tree.iter("meta"))
+
+    @cached_property
+    def link_elements(self) -> list:
+        """Every <link> of the page in document order (a walk in C: libxml2's `//link[...]` on a
+        big page costs ten times as much)."""
+        return list(self.tree.iter("link"))
+
+    def links(self, rel: str) -> list[str]:
+        """The href of every <link rel=REL href=…> (rel compared as written, like
+        `//link[@rel=REL][@href]/@href`), in document order."""
+        return [href for el in self.link_elements if el.get("rel") == rel and (href := el.get("href")) is not None]
 
     @cached_property
     def _metas(self) -> dict[str, str]:

@@ -10,6 +10,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 
 
+@lru_cache(maxsize=512)
 def _css(selector: str) -> CSSSelector:
     return CSSSelector(selector, translator="html")
 

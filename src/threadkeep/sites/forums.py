@@ -249,7 +249,7 @@ def phpbb_next_page(page: Page) -> str | None:
 
 def _phpbb_later_page(page: Page) -> bool:
     """Whether this phpBB page is not the topic's first (start=N in its URL or canonical link)."""
-    urls = [page.url or "", *page.xpath('//link[@rel="canonical"]/@href')]
+    urls = [page.url or "", *page.links("canonical")]
     return any(re.search(r"[?&]start=[1-9]", u) for u in urls)
 
 

@@ -89,8 +89,8 @@ def generic_article(page: Page) -> tuple[Article, object]:
 
 
 def _canonical(page: Page) -> str | None:
-    for el in page.xpath('//link[@rel="canonical"][@href]'):
-        return el.get("href")
+    for href in page.links("canonical"):
+        return href
     return page.meta("og:url")
 
 

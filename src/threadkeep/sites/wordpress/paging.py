@@ -150,8 +150,8 @@ def rest_api_url(page_or_base_url: Page | str, post_id: str | int, page_no: int 
     if isinstance(page_or_base_url, Page):
         page = page_or_base_url
         root = None
-        for el in page.xpath('//link[@rel="https://api.w.org/"][@href]'):
-            root = page.absolute(el.get("href"))
+        for href in page.links("https://api.w.org/"):
+            root = page.absolute(href)
             break
         root = root or page.url or ""
     else:

@@ -8,6 +8,7 @@ import re
 
 from threadkeep.dates import displayed_date, parse_date
 from threadkeep.html.page import Page
+from threadkeep.html.select import select
 from threadkeep.html.selectors import XML_WS, Selector, index_matches
 from threadkeep.html.text import make_author, text_of
 from threadkeep.model import Article
@@ -174,7 +175,7 @@ def post_article(page: Page, post_id: str | None, nodes: list[CommentNode]) -> t
         post = _post_of(body)
     if body is not None and nodes and any(anc is body for anc in nodes[0].el.iterancestors()):
         body = copy.deepcopy(body)
-        for junk in body.cssselect(COMMENT_AREAS):
+        for junk in select(body, COMMENT_AREAS):
             if junk.getparent() is not None:
                 junk.drop_tree()
     scopes = [post, page.tree] if post is not None else [page.tree]
