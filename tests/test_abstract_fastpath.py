@@ -11,7 +11,9 @@ from lxml import html as lxml_html
 
 import threadkeep.abstract.find as finder
 from corpus import SHARED, needs_corpus
+from threadkeep.abstract.identifiers import DOI, PMCID, PMID, TRIAL, clean_doi, find_identifiers
 from threadkeep.html.page import Page
+from threadkeep.model import Identifiers
 from threadkeep.sites import recognise
 
 
@@ -52,3 +54,53 @@ def test_fast_path_gives_the_plain_answer_on_every_shared_page():
 )
 def test_fast_path_gives_the_plain_answer_on_written_bodies(markup):
     assert _same(lxml_html.fragment_fromstring(markup))
+
+
+def _identifiers_plain(*texts: str) -> Identifiers:
+    """find_identifiers without its look for the patterns' literals: every pattern on every text."""
+    ids = Identifiers()
+    for text in texts:
+        if not text:
+            continue
+        if ids.doi is None:
+            for m in DOI.finditer(text):
+                doi = clean_doi(m.group())
+                if "/" in doi and not doi.endswith("/"):
+                    ids.doi = doi
+                    break
+        if ids.pmid is None and (m := PMID.search(text)):
+            ids.pmid = m.group(1) or m.group(2)
+        if ids.pmcid is None and (m := PMCID.search(text)):
+            ids.pmcid = "PMC" + (m.group(1) or m.group(2))
+        for m in TRIAL.finditer(text):
+            trial = (m.group(1) or m.group(2)).replace(" ", "")
+            if trial not in ids.trials:
+                ids.trials.append(trial)
+    return ids
+
+
+WRITTEN_IDS = [
+    "doi: 10.1056/NEJMoa1204578. PMID: 23122650; PMCID: PMC3456789. NCT00530348, ISRCTN 12345678",
+    "See https://pubmed.ncbi.nlm.nih.gov/31462531/ and /pmc/articles/PMC6012345/.",
+    "Pmid 123 and pubmed/456 and pMc Id 77",
+    "ClinicalTrials.govNCT00843570 (registered)",
+    "Nothing to see: 10 cats, 2010.5 miles, NCTX, pm cid",
+    "10.1000/xyz123) end.",
+]
+
+
+@pytest.mark.parametrize("text", WRITTEN_IDS)
+def test_identifier_look_gives_the_plain_answer_on_written_text(text):
+    assert find_identifiers(text).to_dict() == _identifiers_plain(text).to_dict()
+
+
+@needs_corpus
+def test_identifier_look_gives_the_plain_answer_on_every_shared_page():
+    named = 0
+    for path in sorted(SHARED.glob("**/*.htm*")):
+        page = Page.from_bytes(path.read_bytes())
+        texts = (page.tree.text_content(), " ".join(el.get("href") or "" for el in page.tree.iter("a")))
+        fast = find_identifiers(*texts)
+        assert fast.to_dict() == _identifiers_plain(*texts).to_dict(), path.name
+        named += bool(fast.doi or fast.pmid or fast.trials)
+    assert named >= 20

@@ -96,13 +96,16 @@ def finish(extraction: Extraction, page: Page) -> Thread:
     if extraction.body is not None:
         body = copy.deepcopy(extraction.body)
         found = find_abstract(body)
-        article.identifiers = find_post_identifiers(body, found)
         if found is not None:
+            article.identifiers = find_post_identifiers(body, found)
             abstract = found.abstract
             for el in found.elements:
                 if el.getparent() is not None:
                     el.drop_tree()
-        article.html, article.text = content(body)
+            article.html, article.text = content(body)
+        else:  # the body's text is read once, for the article and for its identifiers
+            article.html, article.text = content(body)
+            article.identifiers = find_post_identifiers(body, text=article.text if article.html else None)
     if not article.url:
         article.url = page.url
     number_comments(extraction.comments)

@@ -222,14 +222,15 @@ def find_abstract(body) -> AbstractMatch | None:
     return found
 
 
-def find_post_identifiers(body, match: AbstractMatch | None = None) -> Identifiers:
-    """The identifiers a post names (its body's text and links); the abstract's when it has one."""
+def find_post_identifiers(body, match: AbstractMatch | None = None, *, text: str | None = None) -> Identifiers:
+    """The identifiers a post names (its body's text and links); the abstract's when it has one.
+    text: element_text(body), when the caller has it already."""
     if match is not None:
         ids = match.abstract.identifiers
         return Identifiers(ids.doi, ids.pmid, ids.pmcid, list(ids.trials))
     if body is None or not isinstance(body.tag, str):
         return Identifiers()
-    return find_identifiers(element_text(body), _hrefs(body))
+    return find_identifiers(element_text(body) if text is None else text, _hrefs(body))
 
 
 def _hrefs(body) -> str:
