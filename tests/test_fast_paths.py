@@ -78,3 +78,47 @@ def test_links_by_rel_are_the_query_answers_on_every_shared_page(rel):
     for path in _pages():
         page = Page.from_bytes(path.read_bytes(), None)
         assert page.links(rel) == page.xpath(f'//link[@rel="{rel}"][@href]/@href'), path.name
+
+
+@needs_corpus
+def test_page_wide_css_answers_as_the_query_on_every_shared_page(monkeypatch):
+    """Every page-wide selector the sites ask while extracting every shared page: the answer
+    with the look at the page's text first is the query's own."""
+    from threadkeep.html.select import select
+    from threadkeep.pipeline import extract_page
+
+    asked = []
+    fast_css = Page.css
+
+    def checked(self, selector, root=None):
+        got = fast_css(self, selector, root)
+        if root is None:
+            assert got == select(self.tree, selector), selector
+            asked.append((selector, bool(got)))
+        return got
+
+    monkeypatch.setattr(Page, "css", checked)
+    for path in _pages():
+        extract_page(Page.from_bytes(path.read_bytes(), None))
+    answered_empty = {s for s, found in asked if not found}
+    assert len({s for s, _ in asked}) >= 20 and len(answered_empty) >= 10
+
+
+@pytest.mark.parametrize(
+    "selector, html, found",
+    [
+        (".entry-title", '<h1 class="entry-title">T</h1>', 1),
+        (".entry-title", '<h1 class="title">T</h1><p>entry-title in text</p>', 0),  # the look says maybe
+        ("#comments h2", '<div id="comments"><h2>2</h2></div>', 1),
+        ("#comments h2", '<div id="comments"><h3>2</h3></div>', 0),  # no h2 at all
+        ("time[datetime]", "<p>no time</p>", 0),
+        ("a:not(.x), .y", '<b class="y"></b>', 1),
+        (".a > b.c, td.title a", '<table><tr><td class="title"><a>x</a></td></tr></table>', 1),
+        ("li:has(.q)", "<ul><li><span class=q></span></li></ul>", 1),
+    ],
+)
+def test_page_wide_css_on_small_pages(selector, html, found):
+    from threadkeep.html.select import select
+
+    page = Page.from_bytes(f"<html><body>{html}</body></html>".encode(), None)
+    assert len(page.css(selector)) == found == len(select(page.tree, selector))

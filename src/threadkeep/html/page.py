@@ -20,7 +20,7 @@ from lxml import html as lxml_html
 from threadkeep.errors import ExtractError, InputError
 from threadkeep.html.encoding import decode_page
 from threadkeep.html.sanitize import utf8_xml_safe, xml_safe
-from threadkeep.html.select import select
+from threadkeep.html.select import select, selector_needs
 
 MAX_PAGE_BYTES = 128 * 1024 * 1024  # characters: a 50,000-comment Blogger thread is about 100 MB
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -195,7 +195,29 @@ class Page:
         return (urlsplit(self.url).hostname or "") if self.url else ""
 
     def css(self, selector: str, root=None) -> list:
+        """The elements a CSS selector matches (in root, else the page), in document order.
+
+        Page-wide, a selector naming a class or an id that the page's text never holds, or a tag
+        the page has none of, matches nothing: answered without the query (libxml2 scans the whole
+        document for every one; tests/test_fast_paths.py compares both ways on every shared page).
+        A class written with character references (`class="a&#45;b"`) is the one thing this
+        misses; pages do not write them."""
+        if root is None and not self._may_match(selector):
+            return []
         return select(root if root is not None else self.tree, selector)
+
+    def _may_match(self, selector: str) -> bool:
+        needs = selector_needs(selector)
+        if needs is None:
+            return True
+        html = self.html
+        return any(all(t in html for t in tokens) and all(self._has_tag(t) for t in tags) for tokens, tags in needs)
+
+    def _has_tag(self, tag: str) -> bool:
+        known = self.__dict__.setdefault("_tags_seen", {})
+        if tag not in known:
+            known[tag] = next(self.tree.iter(tag), None) is not None
+        return known[tag]
 
     def xpath(self, expr: str, root=None) -> list:
         return (root if root is not None else self.tree).xpath(expr)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from functools import lru_cache
 
+import cssselect
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
@@ -18,6 +19,42 @@ def _css(selector: str) -> CSSSelector:
 @lru_cache(maxsize=512)
 def _xpath(expr: str) -> etree.XPath:
     return etree.XPath(expr)
+
+
+@lru_cache(maxsize=512)
+def selector_needs(selector: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...] | None:
+    """What an element must have somewhere in the page for each alternative of a selector group
+    to match: (the class names and ids it names, the tags it names), outside :not() and the
+    other pseudo-classes whose arguments are alternatives. None when cssselect cannot parse it."""
+    try:
+        groups = cssselect.parse(selector)
+    except cssselect.SelectorError:
+        return None
+    out = []
+    for group in groups:
+        tokens: set[str] = set()
+        tags: set[str] = set()
+        _needs(group.parsed_tree, tokens, tags)
+        out.append((frozenset(tokens), frozenset(tags)))
+    return tuple(out)
+
+
+def _needs(node, tokens: set, tags: set) -> None:
+    while node is not None:
+        kind = type(node).__name__
+        if kind == "Element":
+            if node.element not in (None, "*"):
+                tags.add(node.element.lower())
+            return
+        if kind == "Class":
+            tokens.add(node.class_name)
+        elif kind == "Hash":
+            tokens.add(node.id)
+        elif kind == "CombinedSelector":
+            _needs(node.subselector, tokens, tags)
+        elif kind not in ("Attrib", "Negation", "Pseudo", "Function", "Matching", "SpecificityAdjustment", "Relation"):
+            return  # a node this does not know: no more needs read from it (never a wrong "no")
+        node = node.selector
 
 
 def select(el, selector: str) -> list:
