@@ -56,6 +56,12 @@ class CommentNode:
 _MAY_START = frozenset({"a", "li", "dd", *BLOCKING_TAGS})
 
 
+# What _walk_info says depends only on its key (and the fixed _COMMENT_SELECTORS): most keys
+# (a bare <p>, <a href>, <div class="comment-content">) recur from page to page of a theme.
+_INFOS: dict = {}
+_MAX_INFOS = 20_000
+
+
 def find_comment_nodes(root) -> list[CommentNode]:
     """Every comment element of the page in document order, each with its parent (no recursion).
 
@@ -68,7 +74,9 @@ def find_comment_nodes(root) -> list[CommentNode]:
     node_els: set = set()
     open_nodes: list[CommentNode] = []
     started: list[bool] = []  # per open element: whether it is a comment's own element
-    infos: dict = {}  # (tag, class attribute, attribute names) -> _walk_info
+    infos = _INFOS  # (tag, class attribute, attribute names) -> _walk_info, kept from page to page
+    if len(infos) > _MAX_INFOS:
+        infos.clear()
     tables = dispatch_tables(_COMMENT_SELECTORS)
     last_closed: CommentNode | None = None  # a dt comment just closed, whose dd body may follow
     walker = etree.iterwalk(root, events=("start", "end"))
