@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from threadkeep._version import HOMEPAGE, __version__
 
+TYPE_CHECKING = False  # not typing's: importing typing costs a start-up (threadkeep --version)
 if TYPE_CHECKING:
     from threadkeep.model import Thread
 

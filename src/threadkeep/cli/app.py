@@ -15,6 +15,8 @@ from typing import Annotated
 import typer
 
 from threadkeep._version import __version__
+from threadkeep.cli import GLOBAL_VALUED
+from threadkeep.cli.base import App
 from threadkeep.cli.options import (
     AcceptEmptyOpt,
     ColorChoice,
@@ -43,7 +45,8 @@ from threadkeep.cli.ui import (
     warning,
 )
 
-app = typer.Typer(
+app = App(
+    valued_options=GLOBAL_VALUED,
     name="threadkeep",
     help="Archive blog discussion threads: the article, the quoted abstract and every comment.",
     add_completion=True,
@@ -122,14 +125,17 @@ def _emit(
         print_paged(text, pager=pager and fmt is Format.md)
 
 
-@app.command()
+@app.command(short_help="Archive a thread from a URL or a saved page.")
 @network_options
 def fetch(
-    source: Annotated[str, typer.Argument(help="A URL, a saved page, or - for standard input.")],
+    source: Annotated[str, typer.Argument(metavar="SOURCE", help="A URL, a saved page, or - for standard input.")],
     output: OutputOpt = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="json: the archive; md, tree, html: views of it.")
+    ] = Format.json,
     url: Annotated[
-        str | None, typer.Option("--url", help="Where a saved page came from (recorded in the archive).")
+        str | None,
+        typer.Option("--url", metavar="URL", help="Where a saved page came from (recorded in the archive)."),
     ] = None,
     comments: CommentsOpt = CommentsSource.auto,
     no_warc: NoWarcOpt = False,
@@ -143,7 +149,8 @@ def fetch(
     *,
     net: Network,
 ) -> None:
-    """Archive a thread from a URL or a saved page."""
+    """Archive a thread from a URL or a saved page: the archive (JSON), or a view of it (--format)."""
+    _check_view_options(fmt, depth, no_article)
     from threadkeep.pipeline import archive_url, is_url
 
     if is_url(source) and output is not None:
@@ -183,6 +190,20 @@ def fetch(
     _say_shortfall(source, thread.declared, sum(1 for _ in thread.all_comments()), strict=strict)
 
 
+def _check_view_options(fmt: Format, depth: int | None, no_article: bool) -> None:
+    """--depth and --no-article shape the md and tree views; the archive (json) and the HTML view
+    always hold the whole thread, so they refuse them (exit 2) rather than ignore them."""
+    if fmt in (Format.md, Format.tree) or (depth is None and not no_article):
+        return
+    from threadkeep.errors import InputError
+
+    what = "--depth" if depth is not None else "--no-article"
+    whole = "the archive" if fmt is Format.json else "the HTML view"
+    raise InputError(
+        f"{what} goes with --format md or tree; {whole} (--format {fmt.value}) always holds the whole thread"
+    )
+
+
 def _say_shortfall(source: str, declared: int | None, held: int, *, strict: bool) -> None:
     """One line when the page declares more comments than were archived (an error with --strict)."""
     if declared is None or held >= declared:
@@ -192,10 +213,12 @@ def _say_shortfall(source: str, declared: int | None, held: int, *, strict: bool
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(short_help="Show an archive: a tree, Markdown, JSON or HTML.")
 def show(
     archive_path: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive (JSON) written by threadkeep.")],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.tree,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="tree (the terminal), md, json (the archive) or html.")
+    ] = Format.tree,
     depth: DepthOpt = None,
     no_article: NoArticleOpt = False,
     open_browser: Annotated[
@@ -209,6 +232,7 @@ def show(
     ] = False,
 ) -> None:
     """Show an archive: a tree in the terminal, or Markdown, JSON or HTML (--open: in the browser)."""
+    _check_view_options(fmt, depth, no_article)
     from threadkeep.store import load_archive
 
     if open_browser:
@@ -225,18 +249,21 @@ def show(
     )
 
 
-@app.command()
+@app.command(short_help="Export archives: Markdown, HTML, SQLite, CSV, JSONL, Parquet.")
 def export(
     path: Annotated[
         Path, typer.Argument(metavar="PATH", help="An archive (JSON), or a directory of them (a sync DIR, say).")
     ],
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")] = ExportFormat.md,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="The file (or, for a directory's pages, the directory).")
+        Path | None,
+        typer.Option("--output", "-o", metavar="PATH", help="The file (or, for a directory's pages, the directory)."),
     ] = None,
     metadata: Annotated[
         Path | None,
-        typer.Option("--metadata", help="sqlite: Datasette's metadata.json (default: beside the database)."),
+        typer.Option(
+            "--metadata", metavar="FILE", help="sqlite: Datasette's metadata.json (default: beside the database)."
+        ),
     ] = None,
 ) -> None:
     """Export archives: Markdown, HTML pages, an SQLite database (Datasette), CSV/JSONL/Parquet tables."""
@@ -253,21 +280,38 @@ def export(
     raise typer.Exit(result.exit_code)
 
 
-@app.command()
+@app.command(short_help="Rebuild an archive from its raw capture (WARC), offline.")
 def reextract(
     archive_path: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive with its .warc.gz beside it.")],
-    output: OutputOpt = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="PATH", help="Write the rebuilt archive here instead of over ARCHIVE."),
+    ] = None,
     comments: CommentsOpt = CommentsSource.auto,
 ) -> None:
-    """Rebuild an archive from its raw capture (WARC) with today's extractors; no network."""
+    """Rebuild an archive from its raw capture (ARCHIVE.warc.gz) with today's extractors, with no
+    network: in place (atomically, under the directory's lock, its history kept), or into -o."""
     from threadkeep.capture.replay import reextract as rebuild
+    from threadkeep.capture.replay import warc_path
     from threadkeep.pipeline import FetchOptions
+    from threadkeep.store import write_atomic
+    from threadkeep.sync.lock import directory_lock
 
-    thread = rebuild(archive_path, FetchOptions(comments=comments.value))
-    _emit(thread, Format.json, output if output is not None else archive_path)
+    target = output if output is not None else archive_path
+    if output is not None:
+        from threadkeep.cli.output import check_output
+
+        check_output(output)
+    with directory_lock(target.parent if str(target.parent) else Path(".")):
+        thread = rebuild(archive_path, FetchOptions(comments=comments.value))
+        from threadkeep.export import EXPORTERS
+
+        write_atomic(target, EXPORTERS["json"](thread))
+    n = sum(1 for _ in thread.all_comments())
+    print(f"{target}: rebuilt from {warc_path(archive_path).name} ({n} comment{'s' * (n != 1)})")
 
 
-@app.command()
+@app.command(short_help="Print the archive format's JSON Schema.")
 def schema() -> None:
     """Print the archive format's JSON Schema."""
     import json
@@ -277,7 +321,7 @@ def schema() -> None:
     sys.stdout.write(json.dumps(archive_schema(), indent=2, ensure_ascii=False) + "\n")
 
 
-@app.command()
+@app.command(short_help="Re-fetch an archive's source and merge in what changed.")
 @network_options
 def update(
     archive_path: Annotated[Path, typer.Argument(metavar="ARCHIVE", help="An archive (JSON) fetched from a URL.")],
@@ -307,15 +351,17 @@ def update(
             raise typer.Exit(1)
 
 
-@app.command()
+@app.command(short_help="Bring every thread of a watch list up to date in DIR.")
 @network_options
 def sync(
     watchlist: Annotated[
         Path, typer.Argument(metavar="WATCHLIST", help="URLs, one a line (# comments), or a .toml watch list.")
     ],
-    directory: Annotated[Path, typer.Option("--dir", "-d", help="Where the archives live (one per thread).")],
+    directory: Annotated[
+        Path, typer.Option("--dir", "-d", metavar="DIR", help="Where the archives live (one per thread).")
+    ],
     no_warc: NoWarcOpt = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Hosts worked on at once.")] = 32,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N", help="Hosts worked on at once.")] = 32,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (on stderr).")] = False,
     json_out: JsonOpt = False,
     accept_empty: AcceptEmptyOpt = False,
@@ -363,12 +409,13 @@ def sync(
     raise typer.Exit(report.exit_code or (1 if strict and short else 0))
 
 
-@app.command()
+@app.command(short_help="Show what changed between two archives, or since a date.")
 def diff(
     old: Annotated[Path, typer.Argument(metavar="OLD", help="An archive (or the only one, with --since).")],
     new: Annotated[Path | None, typer.Argument(metavar="NEW", help="A later archive of the same thread.")] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="Changes in OLD after this date (ISO 8601), from its history.")
+        str | None,
+        typer.Option("--since", metavar="DATE", help="Changes in OLD after this date (ISO 8601), from its history."),
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -393,7 +440,7 @@ def diff(
         )  # brackets on a terminal too: copied text shows the change
 
 
-@app.command()
+@app.command(short_help="List the sites threadkeep knows, in the order they are tried.")
 def sites() -> None:
     """List the sites threadkeep knows, in the order they are tried, and where each comes from."""
     from threadkeep.html.sanitize import terminal_safe

@@ -45,10 +45,16 @@ class CommentsSource(StrEnum):
 
 
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of to standard output.")
+    Path | None,
+    typer.Option("--output", "-o", metavar="PATH", help="Write here (atomically) instead of to standard output."),
 ]
-DepthOpt = Annotated[int | None, typer.Option("--depth", min=1, help="Show comments down to this depth only.")]
-NoArticleOpt = Annotated[bool, typer.Option("--no-article", help="Leave out the article and abstract panels.")]
+DepthOpt = Annotated[
+    int | None,
+    typer.Option("--depth", min=1, metavar="N", help="md and tree: show comments down to this depth only."),
+]
+NoArticleOpt = Annotated[
+    bool, typer.Option("--no-article", help="md and tree: leave out the article and abstract panels.")
+]
 CommentsOpt = Annotated[
     CommentsSource, typer.Option("--comments", help="Where comments come from: the page, the feed, or auto.")
 ]
@@ -68,13 +74,20 @@ AcceptEmptyOpt = Annotated[
 
 _NETWORK = (
     ("ignore_robots", Annotated[bool, typer.Option("--ignore-robots", help="Do not honour robots.txt.")], False),
-    ("timeout", Annotated[float, typer.Option("--timeout", min=0.1, help="Read timeout in seconds.")], 30.0),
+    (
+        "timeout",
+        Annotated[float, typer.Option("--timeout", min=0.1, metavar="SECONDS", help="Read timeout in seconds.")],
+        30.0,
+    ),
     (
         "request_timeout",
         Annotated[
             float,
             typer.Option(
-                "--request-timeout", min=0.1, help="Seconds one request may take, connect to last byte (default 300)."
+                "--request-timeout",
+                min=0.1,
+                metavar="SECONDS",
+                help="Seconds one request may take, connect to last byte.",
             ),
         ],
         300.0,
@@ -84,19 +97,28 @@ _NETWORK = (
         Annotated[
             float,
             typer.Option(
-                "--max-time", min=0.1, help="Seconds one thread may take: all its requests, retries, waits (1800)."
+                "--max-time",
+                min=0.1,
+                metavar="SECONDS",
+                help="Seconds one thread may take: all its requests, retries and waits.",
             ),
         ],
         1800.0,
     ),
     (
         "delay",
-        Annotated[float, typer.Option("--delay", min=0.0, help="Minimum seconds between requests to a host.")],
+        Annotated[
+            float,
+            typer.Option("--delay", min=0.0, metavar="SECONDS", help="Minimum seconds between requests to a host."),
+        ],
         1.0,
     ),
     (
         "disqus_key",
-        Annotated[str | None, typer.Option("--disqus-key", envvar="THREADKEEP_DISQUS_KEY", help="Disqus API key.")],
+        Annotated[
+            str | None,
+            typer.Option("--disqus-key", envvar="THREADKEEP_DISQUS_KEY", metavar="KEY", help="Disqus API key."),
+        ],
         None,
     ),
 )

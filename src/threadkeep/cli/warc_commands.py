@@ -84,7 +84,7 @@ def _bar(show: bool):
         yield on_start, on_progress, on_result
 
 
-@app.command("extract-warc")
+@app.command("extract-warc", short_help="Extract every discussion thread from WARC/ARC files.")
 def extract_warc(
     inputs: Annotated[
         list[str],
@@ -97,7 +97,9 @@ def extract_warc(
         BulkFormat, typer.Option("--format", "-f", help="jsonl: one archive a line; parquet: one row per comment.")
     ] = BulkFormat.jsonl,
     write_all: Annotated[bool, typer.Option("--all", help="Write pages with no comments too (jsonl).")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (default: the cores).")] = 0,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, metavar="N", help="Worker processes (default: the cores).")
+    ] = 0,
     engine: Annotated[Engine, typer.Option("--engine", help="local processes, or a Dask cluster.")] = Engine.local,
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", metavar="ADDRESS", help="Dask scheduler (default: a LocalCluster).")
@@ -129,12 +131,14 @@ def extract_warc(
     raise typer.Exit(report.exit_code)
 
 
-@app.command("warc")
+@app.command("warc", short_help="Make a WARC file of saved pages, to try extract-warc on.")
 def make_warc(
     page_dir: Annotated[Path, typer.Argument(metavar="PAGE_DIR", help="A folder of saved pages (.html, .json, .xml).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The WARC file to write (.warc.gz: gzip).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="PATH", help="The WARC file to write (.warc.gz: gzip).")
+    ],
     base_url: Annotated[
-        str, typer.Option("--base-url", help="URL prefix for pages that name no canonical address.")
+        str, typer.Option("--base-url", metavar="URL", help="URL prefix for pages that name no canonical address.")
     ] = "http://localhost/",
 ) -> None:
     """Make a WARC file of saved pages (one response record each), to try extract-warc without a crawl."""
