@@ -6,7 +6,10 @@ import sys
 
 import typer
 
-from threadkeep.cli import warc_commands  # noqa: F401  (registers extract-warc and warc)
+from threadkeep.cli import (
+    blog_commands,  # noqa: F401  (registers discover)
+    warc_commands,  # noqa: F401  (registers extract-warc and warc)
+)
 from threadkeep.cli.app import app
 from threadkeep.cli.ui import error
 
