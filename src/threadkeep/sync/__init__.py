@@ -366,7 +366,9 @@ def _save_state(directory: Path, report: SyncReport) -> None:
         }
     blogs = _load_blogs(directory)
     for run in report.blogs:
-        blogs[run.plan.entry.url] = run.plan.state()
+        learned = run.plan.state()
+        if learned:
+            blogs[run.plan.entry.url] = learned
     state = {
         "version": 1,
         "last_run": {
