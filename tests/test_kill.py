@@ -9,7 +9,9 @@ after the kills are printed (`pytest -s`) for docs/security.md.
 
 from __future__ import annotations
 
+import json
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -166,3 +168,50 @@ def test_sigkill_during_update_leaves_the_archive_valid_and_no_temporaries(serve
     check_dir(tmp_path, 1, seen)
     assert temporaries(tmp_path) == []
     print(f"\nupdate: {KILLS} kills, {interrupted} mid-run, {left} temporaries seen after kills, 0 after the next run")
+
+
+BLOG_KILLS = 8
+
+
+def test_sigkill_during_a_180_thread_blog_run_then_the_next_run_completes_it(make_server, tmp_path):
+    """Three generated blogs (tests/blogs.py: 120 Blogger, 40 WordPress, 20 RSS posts) synced from
+    nothing, killed with SIGKILL at random moments of the first run again and again: every archive
+    left validates, and the run after the kills archives the whole collection."""
+    from blogs import BloggerBlog, RssBlog, WordPressBlog
+
+    servers = [make_server(h) for h in ("127.0.0.1", "127.0.0.2", "127.0.0.3")]
+    blogs = [BloggerBlog(servers[0], posts=120), WordPressBlog(servers[1], posts=40), RssBlog(servers[2], posts=20)]
+    watch = tmp_path / "watch.txt"
+    watch.write_text("".join(f"blog {s.url('/')}\n" for s in servers), "utf-8")
+    out = tmp_path / "archive"
+    argv = [sys.executable, "-m", "threadkeep", "sync", str(watch), "--dir", str(out), "--delay", "0.002", "-q"]
+
+    def archives() -> list[Path]:
+        return sorted(p for p in out.glob("*/*.json") if not p.name.startswith("."))
+
+    def check_all() -> int:
+        found = archives()
+        for p in found:
+            load_archive(p)  # JSON + schema: raises on a torn or invalid file
+        return len(found)
+
+    rng = random.Random(20261216)
+    counts, interrupted = [], 0
+    for _ in range(BLOG_KILLS):
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(rng.uniform(0.3, 4.0))
+        if proc.poll() is None:
+            interrupted += 1
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+        counts.append(check_all())
+        if (out / "index.json").exists():  # a run that ended before its kill: start the collection again
+            shutil.rmtree(out)
+    assert interrupted >= BLOG_KILLS // 2
+    last = subprocess.run(argv, capture_output=True, timeout=300)
+    assert last.returncode == 0, last.stderr
+    assert check_all() == 180
+    assert {t.source.url for t in map(load_archive, archives())} == {b.url(p) for b in blogs for p in b.posts}
+    assert len(json.loads((out / "index.json").read_text("utf-8"))["threads"]) == 180
+    assert [p for p in out.rglob(".*") if p.name.endswith(TEMPORARY)] == []
+    print(f"\nblogs: {BLOG_KILLS} kills, {interrupted} mid-run, archives after each kill: {counts}")

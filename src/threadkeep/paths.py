@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from threadkeep.errors import InputError
 
-__all__ = ["MAX_READABLE", "archive_path", "archive_stem", "name_stem"]
+__all__ = ["MAX_READABLE", "archive_path", "archive_stem", "blog_folder", "name_stem"]
 
 MAX_READABLE = 80
 HASH_DIGITS = 10
@@ -74,6 +74,12 @@ def url_hash(url: str) -> str:
 def archive_stem(url: str) -> str:
     """The file-name stem for a URL's archive (without .json): see the module docstring."""
     return f"{_safe(_readable(url))}-{url_hash(url)}"
+
+
+def blog_folder(url: str) -> str:
+    """A blog's folder in a sync DIR, from its URL: the readable part alone (`blog.example.com`,
+    `example.com_blog`), made safe by the same rule as archive names."""
+    return _safe(_readable(url))
 
 
 def name_stem(name: str) -> str:

@@ -1,5 +1,6 @@
-"""Watch lists: the threads a sync keeps, as one URL a line (`#` comments) or TOML (`[defaults]`,
-`[[thread]]` tables with url, comments, name). Every error names the line or entry."""
+"""Watch lists: the threads and blogs a sync keeps, as one URL a line (`#` comments; `blog URL` for
+a whole blog) or TOML (`[defaults]`, `[[thread]]` tables with url, comments, name; `[[blog]]`
+tables with url, name, since, comments). Every error names the line or entry."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from threadkeep.errors import InputError
-from threadkeep.paths import archive_stem, name_stem
+from threadkeep.paths import archive_stem, blog_folder, name_stem
 from threadkeep.store import read_file
 
 COMMENT_MODES = ("auto", "page", "feed")
@@ -20,11 +21,24 @@ COMMENT_MODES = ("auto", "page", "feed")
 class WatchEntry:
     url: str
     comments: str = "auto"
-    name: str | None = None  # the archive's file-name stem, when chosen in the list
+    name: str | None = None  # the archive's file-name stem (a blog's folder), when chosen in the list
+    blog: bool = False  # a whole blog: every post's thread, in DIR/<folder>/
+    since: str | None = None  # a blog: only posts published since (UTC instant)
+    folder_name: str | None = None  # a blog's post: the blog's folder in DIR
 
     @property
     def stem(self) -> str:
         return name_stem(self.name) if self.name else archive_stem(self.url)
+
+    @property
+    def folder(self) -> str:
+        """A blog's folder in DIR: its name, else made from its URL (`blog.example.com`)."""
+        return name_stem(self.name) if self.name else blog_folder(self.url)
+
+
+def check_url(url: Any, where: str) -> str:
+    """`url` stripped, when it is an http(s) URL; else InputError naming `where`."""
+    return _check_url(url, where)
 
 
 def _check_url(url: Any, where: str) -> str:
@@ -54,17 +68,24 @@ def read_watchlist(path: str | Path) -> list[WatchEntry]:
     except UnicodeDecodeError:
         raise InputError(f"{path}: not a watch list: the file is not UTF-8 text") from None
     entries = _read_toml(path, text) if path.suffix.lower() == ".toml" else _read_lines(path, text)
+    return unique_entries(entries, str(path))
+
+
+def unique_entries(entries: list[WatchEntry], where: str) -> list[WatchEntry]:
+    """Each URL once; InputError when two threads would share an archive or two blogs a folder."""
     out: list[WatchEntry] = []
-    seen_urls: set[str] = set()
+    seen_urls: set[tuple[bool, str]] = set()
     stems: dict[str, str] = {}
     for e in entries:
-        if e.url in seen_urls:
+        if (e.blog, e.url) in seen_urls:
             continue
-        seen_urls.add(e.url)
-        other = stems.get(e.stem.casefold())  # one file on a case-insensitive file system
+        seen_urls.add((e.blog, e.url))
+        key = ("blog:" + e.folder if e.blog else e.stem).casefold()  # one name on a case-insensitive file system
+        other = stems.get(key)
         if other is not None:
-            raise InputError(f"{path}: {e.url} and {other} would share the archive {e.stem}.json")
-        stems[e.stem.casefold()] = e.url
+            shared = f"the folder {e.folder}/" if e.blog else f"the archive {e.stem}.json"
+            raise InputError(f"{where}: {e.url} and {other} would share {shared}")
+        stems[key] = e.url
         out.append(e)
     return out
 
@@ -75,9 +96,14 @@ def _read_lines(path: Path, text: str) -> list[WatchEntry]:
         words = line.split()
         if not words or words[0].startswith("#"):
             continue
+        blog = words[0] == "blog"
+        if blog:
+            words = words[1:]
+            if not words or words[0].startswith("#"):
+                raise InputError(f"{path}:{n}: 'blog' needs the blog's URL")
         if len(words) > 1 and not words[1].startswith("#"):
-            raise InputError(f"{path}:{n}: one URL a line (a comment starts with #)")
-        out.append(WatchEntry(_check_url(words[0], f"{path}:{n}")))
+            raise InputError(f"{path}:{n}: one URL a line, or 'blog URL' (a comment starts with #)")
+        out.append(WatchEntry(_check_url(words[0], f"{path}:{n}"), blog=blog))
     return out
 
 
@@ -88,9 +114,9 @@ def _read_toml(path: Path, text: str) -> list[WatchEntry]:
         raise InputError(f"{path}: not valid TOML: {exc}") from None
     except RecursionError:
         raise InputError(f"{path}: not a watch list: TOML nested too deeply") from None
-    unknown = set(data) - {"defaults", "thread"}
+    unknown = set(data) - {"defaults", "thread", "blog"}
     if unknown:
-        raise InputError(f"{path}: unknown key {sorted(unknown)[0]!r} (expected [defaults] and [[thread]])")
+        raise InputError(f"{path}: unknown key {sorted(unknown)[0]!r} (expected [defaults], [[thread]], [[blog]])")
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict) or set(defaults) - {"comments"}:
         raise InputError(f"{path}: [defaults] takes only comments")
@@ -112,4 +138,32 @@ def _read_toml(path: Path, text: str) -> list[WatchEntry]:
         if name is not None and (not isinstance(name, str) or not name.strip()):
             raise InputError(f"{where}: name must be a non-empty string")
         out.append(WatchEntry(_check_url(t.get("url"), where), comments, name))
+    return out + _read_blogs(path, data.get("blog") or [], defaults)
+
+
+def _read_blogs(path: Path, blogs: Any, defaults: dict) -> list[WatchEntry]:
+    from threadkeep.discover.model import utc_instant
+
+    if not isinstance(blogs, list):
+        raise InputError(f"{path}: blogs are [[blog]] tables")
+    out = []
+    for i, b in enumerate(blogs, start=1):
+        where = f"{path}: blog {i}"
+        if not isinstance(b, dict):
+            raise InputError(f"{where}: not a table")
+        extra = set(b) - {"url", "comments", "name", "since"}
+        if extra:
+            raise InputError(f"{where}: unknown key {sorted(extra)[0]!r} (expected url, name, since, comments)")
+        comments = b.get("comments", defaults.get("comments", "auto"))
+        if comments not in COMMENT_MODES:
+            raise InputError(f"{where}: comments must be one of {', '.join(COMMENT_MODES)}, not {comments!r}")
+        name = b.get("name")
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise InputError(f"{where}: name must be a non-empty string")
+        since = b.get("since")
+        if since is not None:
+            since = utc_instant(since.isoformat() if hasattr(since, "isoformat") else since)
+            if since is None:
+                raise InputError(f"{where}: since must be a date (2024-05-01 or 2024-05-01T00:00:00Z)")
+        out.append(WatchEntry(_check_url(b.get("url"), where), comments, name, blog=True, since=since))
     return out

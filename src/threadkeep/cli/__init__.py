@@ -20,7 +20,10 @@ def __getattr__(name: str):
 
 def _app():
     """The typer app with every command registered."""
-    from threadkeep.cli import warc_commands  # noqa: F401  (registers extract-warc and warc)
+    from threadkeep.cli import (
+        blog_commands,  # noqa: F401  (registers discover)
+        warc_commands,  # noqa: F401  (registers extract-warc and warc)
+    )
     from threadkeep.cli.app import app
 
     return app

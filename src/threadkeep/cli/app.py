@@ -41,7 +41,6 @@ from threadkeep.cli.ui import (
     print_paged,
     shortfall_message,
     stdout_console,
-    sync_progress,
     warning,
 )
 
@@ -354,12 +353,23 @@ def update(
 @app.command(short_help="Bring every thread of a watch list up to date in DIR.")
 @network_options
 def sync(
-    watchlist: Annotated[
-        Path, typer.Argument(metavar="WATCHLIST", help="URLs, one a line (# comments), or a .toml watch list.")
-    ],
     directory: Annotated[
         Path, typer.Option("--dir", "-d", metavar="DIR", help="Where the archives live (one per thread).")
     ],
+    watchlist: Annotated[
+        Path | None,
+        typer.Argument(metavar="[WATCHLIST]", help="URLs, one a line (# comments; 'blog URL'), or a .toml watch list."),
+    ] = None,
+    blog: Annotated[
+        list[str] | None,
+        typer.Option("--blog", metavar="URL", help="A whole blog: every post's thread, in DIR/NAME/ (repeatable)."),
+    ] = None,
+    full_every: Annotated[
+        float,
+        typer.Option(
+            "--full-every", min=0, metavar="DAYS", help="Re-check every thread of a blog this often (0: always)."
+        ),
+    ] = 7.0,
     no_warc: NoWarcOpt = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, metavar="N", help="Hosts worked on at once.")] = 32,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (on stderr).")] = False,
@@ -373,13 +383,16 @@ def sync(
     import json
 
     from threadkeep import sync as syncing
+    from threadkeep.cli.blog_commands import note_printer, sync_bar, sync_entries
 
-    entries = syncing.read_watchlist(watchlist)
+    entries = sync_entries(watchlist, blog)
     options = syncing.SyncOptions(
         net.options(on_event=event_printer()),
         keep_warc=not no_warc,
         jobs=jobs,
         accept_empty=accept_empty,
+        full_every=full_every,
+        on_note=note_printer(),
     )
 
     short: list = []
@@ -395,9 +408,11 @@ def sync(
     from threadkeep.cli.output import stopping_on_signals
 
     show_bar = not quiet and not json_out and sys.stdout.isatty()
-    bar = sync_progress(stdout_console() if show_bar else None, failed)
-    with stopping_on_signals() as stop, bar as (on_start, on_result):
-        report = syncing.sync(entries, directory, options, on_start=on_start, on_result=on_result, stop=stop)
+    bar = sync_bar(stdout_console() if show_bar else None, failed)
+    with stopping_on_signals() as stop, bar as (on_start, on_result, on_plan):
+        report = syncing.sync(
+            entries, directory, options, on_start=on_start, on_result=on_result, on_plan=on_plan, stop=stop
+        )
     if json_out:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     elif not quiet:

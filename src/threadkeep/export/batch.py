@@ -41,7 +41,11 @@ def find_archives(path: Path, *, skip: tuple[Path, ...] = ()) -> tuple[list[Path
         files = sorted(
             p
             for p in path.iterdir()
-            if p.suffix == ".json" and not p.name.startswith(".") and p.is_file() and p.resolve() not in skipped
+            if p.suffix == ".json"
+            and not p.name.startswith(".")
+            and p.name != "index.json"  # a sync DIR's listing (threadkeep.sync.index), not an archive
+            and p.is_file()
+            and p.resolve() not in skipped
         )
         if not files:
             raise InputError(f"{path}: no archives (*.json) in this directory")

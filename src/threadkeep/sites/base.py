@@ -14,6 +14,9 @@ A site is one platform, comment system or template family, and it owns everythin
 - **being embedded** in another site's page (`embedded`: Disqus) and completing that
   (`complete_embedded`);
 - **reading saved responses** of its API (`from_saved`: a Discourse topic JSON, a Blogger feed);
+- **knowing whole blogs** (`blog`): from a blog's front page, a `BlogSource` that lists every
+  post and says what changed since a run (threadkeep.discover; the generic site reads feeds and
+  sitemaps);
 - **its own cases** (`CASES`): saved pages and the facts each must yield; one generated test
   runs every site's cases, and checks that each case is claimed by its own site and no other.
 
@@ -32,6 +35,7 @@ from threadkeep.comment_ids import CommentIds, content_id
 from threadkeep.model import Article, Comment, ExternalComments, Thread
 
 if TYPE_CHECKING:
+    from threadkeep.discover.model import BlogSource
     from threadkeep.html.page import Page
 
 
@@ -168,6 +172,13 @@ class Site:
     def from_saved(self, raw: bytes, data: Any, url: str | None) -> Thread | None:
         """A thread from a saved API response of this site, else None. `data` is the parsed JSON
         (None when the bytes are not JSON)."""
+        return None
+
+    # ---- whole blogs
+    def blog(self, page: Page, ctx: Completion) -> BlogSource | None:
+        """The blog whose front page this is, when it is of this site's platform: a source of
+        its posts (newest first) and of what changed since a run (threadkeep.discover.model);
+        None when the blog is not this site's. May fetch through `ctx` (politely)."""
         return None
 
     # ---- embedded in other sites' pages

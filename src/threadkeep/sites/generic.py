@@ -14,13 +14,15 @@ sites use for what their own markup leaves out.
 from __future__ import annotations
 
 from threadkeep.dates import parse_date
+from threadkeep.discover.feeds import feed_links
+from threadkeep.discover.general import FeedBlog
 from threadkeep.finder import locate_comments
 from threadkeep.finder.build import without_comments
 from threadkeep.html.page import Page
 from threadkeep.html.schemaorg import schema_comments
 from threadkeep.html.text import first_text, make_author, text_of
 from threadkeep.model import Article
-from threadkeep.sites.base import Case, Extraction, Site
+from threadkeep.sites.base import Case, Completion, Extraction, Site
 
 # Where the post body usually is, most specific first (selectors are data, tried in order).
 BODY_SELECTORS = (
@@ -129,6 +131,10 @@ class GenericSite(Site):
         return extraction
 
     extract = recognise
+
+    def blog(self, page: Page, ctx: Completion) -> FeedBlog:
+        """Any other blog: its feeds (the page's <link rel="alternate">), then /sitemap.xml."""
+        return FeedBlog(page.url or "", feed_links(page))
 
 
 class ReaderSite(Site):

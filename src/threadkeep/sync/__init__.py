@@ -46,7 +46,10 @@ from threadkeep.net.http import host_key
 from threadkeep.paths import archive_path
 from threadkeep.pipeline import FetchOptions
 from threadkeep.store import read_file, write_atomic
+from threadkeep.sync.blog import BlogPlan, BlogRun, plan_blog
+from threadkeep.sync.blog import _known as _known_posts
 from threadkeep.sync.check import RoutingRecorder, ThreadResult, check_thread, deferred_result, update_archive
+from threadkeep.sync.index import INDEX_NAME, update_index
 from threadkeep.sync.lock import LOCK_NAME, clean_stale_temporaries, directory_lock
 from threadkeep.timefmt import now_iso
 from threadkeep.watchlist import WatchEntry, read_watchlist
@@ -84,6 +87,8 @@ class SyncOptions:
     keep_warc: bool = True
     jobs: int = 32  # host groups worked on at once
     accept_empty: bool = False  # merge a page much poorer than its archive (see sync.check.poorer)
+    full_every: float = 7.0  # days between a blog's full re-checks (0: every run); see sync.blog
+    on_note: Callable[[str], None] | None = None  # what a blog's discovery notes (one line each)
 
 
 @dataclass
@@ -94,6 +99,7 @@ class SyncReport:
     elapsed: float
     planned: int = 0  # threads in the watch list
     interrupted: bool = False  # stopped by SIGINT/SIGTERM before every thread was checked
+    blogs: list[BlogRun] = field(default_factory=list)  # the blogs of the watch list, as planned and checked
     state_error: str | None = None  # DIR's state could not be saved (one line)
 
     @property
@@ -104,13 +110,20 @@ class SyncReport:
     def exit_code(self) -> int:
         if self.interrupted:
             return 130
-        return 1 if self.failed or self.state_error else 0
+        blog_failed = any(run.plan.error is not None for run in self.blogs)
+        return 1 if self.failed or self.state_error or blog_failed else 0
 
-    def totals(self) -> dict[str, int]:
-        t = {"threads": len(self.results), "new": 0, "changed": 0, "unchanged": 0, "failed": 0, "deferred": 0}
+    def _plain(self) -> list[ThreadResult]:
+        """The results of the watch list's own threads (not of its blogs' posts)."""
+        of_blogs = {id(r) for run in self.blogs for r in run.results}
+        return [r for r in self.results if id(r) not in of_blogs]
+
+    def totals(self, results: list[ThreadResult] | None = None) -> dict[str, int]:
+        results = self.results if results is None else results
+        t = {"threads": len(results), "new": 0, "changed": 0, "unchanged": 0, "failed": 0, "deferred": 0}
         t.update({k: 0 for k in ("added", "edited", "deleted", "removed", "restored")})
         t["threads_with_new_comments"] = 0
-        for r in self.results:
+        for r in results:
             t[r.status] += 1
             if r.status == "changed" and r.changes is not None:
                 for k, n in r.changes.counts().items():
@@ -119,8 +132,17 @@ class SyncReport:
         return t
 
     def summary(self) -> str:
-        """One line: '12 threads: 3 new comments in 2, 1 edited, 1 failed'."""
-        t = self.totals()
+        """One line per blog ('blog.example.com: 1,204 posts, 3 threads changed, 12 new comments'),
+        then one for the watch list's threads ('12 threads: 3 new comments in 2, 1 edited, 1 failed')
+        when it has some, or no blogs."""
+        lines = [run.summary() for run in self.blogs]
+        plain = self._plain()
+        if plain or not self.blogs:
+            lines.append(self._threads_line(plain))
+        return "\n".join(lines)
+
+    def _threads_line(self, results: list[ThreadResult]) -> str:
+        t = self.totals(results)
         n = t["threads"]
         parts = []
         if t["new"]:
@@ -132,7 +154,7 @@ class SyncReport:
         if t["failed"]:
             parts.append(f"{t['failed']} failed")
         if t["deferred"]:
-            until = max(r.retry_at or "" for r in self.results if r.status == "deferred")
+            until = max(r.retry_at or "" for r in results if r.status == "deferred")
             parts.append(f"{t['deferred']} deferred (the host asked to wait, until {until})")
         return f"{n} thread{'s' * (n != 1)}: {', '.join(parts) if parts else 'no changes'}"
 
@@ -150,7 +172,8 @@ class SyncReport:
             "exit_code": self.exit_code,
             "interrupted": self.interrupted,
             "state_error": self.state_error,
-            "results": [r.to_dict() for r in self.results],
+            "results": [r.to_dict() for r in self._plain()],
+            "blogs": [run.to_dict() for run in self.blogs],
         }
 
 
@@ -161,9 +184,11 @@ def sync(
     *,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[ThreadResult], None] | None = None,
+    on_plan: Callable[[BlogRun], None] | None = None,
     stop: threading.Event | None = None,
 ) -> SyncReport:
-    """Check every thread of the watch list into DIR (see the module doc). Raises LockedError."""
+    """Check every thread of the watch list into DIR, and every blog's changed threads into
+    DIR/<folder>/ (see the module doc and sync.blog). Raises LockedError."""
     from threadkeep.net.fetch import Fetcher
 
     options = options or SyncOptions()
@@ -176,22 +201,32 @@ def sync(
         raise InputError(f"{directory}: not a directory")
     started, t0 = now_iso(), time.monotonic()
     stop = stop if stop is not None else threading.Event()
+    threads_only = [e for e in entries if not e.blog]
+    blogs = [e for e in entries if e.blog]
     with directory_lock(directory):
         clean_stale_temporaries(directory)
-        waits = _host_waits(_load_state(directory), started)
+        for blog in blogs:
+            if (directory / blog.folder).is_dir():
+                clean_stale_temporaries(directory / blog.folder)
+        previous = _load_state(directory)
+        blog_states = _load_blogs(directory)
+        waits = _host_waits(previous, started)
         if on_start is not None:
-            on_start(len(entries))
+            on_start(len(threads_only))
         groups: dict[str, list[WatchEntry]] = {}
-        for e in entries:
+        for e in threads_only:
             groups.setdefault(host_key(e.url), []).append(e)
         ordered = sorted(groups.values(), key=len, reverse=True)
-        results: dict[int, ThreadResult] = {}
-        index = {id(e): i for i, e in enumerate(entries)}
+        results: dict[tuple, ThreadResult] = {}
+        index = {id(e): (0, i) for i, e in enumerate(threads_only)}
+        runs: list[BlogRun | None] = [None] * len(blogs)
+        planned = {"threads": len(threads_only)}
         done_lock = threading.Lock()
         router = RoutingRecorder()
 
         def one(fetcher, entry: WatchEntry) -> ThreadResult | None:
-            path = archive_path(directory, entry.stem)
+            folder = directory / entry.folder_name if entry.folder_name else directory
+            path = archive_path(folder, entry.stem)
             fetch_options = replace(copy.copy(options.fetch), comments=entry.comments)
             try:
                 return check_thread(
@@ -213,13 +248,14 @@ def sync(
                 error = f"internal error: {type(exc).__name__}: {exc}"
                 return ThreadResult(entry.url, path, "failed", error=error, checked_at=now_iso())
 
-        def work(fetcher, group: list[WatchEntry]) -> None:
-            later = waits.get(host_key(group[0].url))  # (retry_at, why) from an earlier run
-            for entry in group:
+        def work(fetcher, group: list[WatchEntry], keys=None, run: BlogRun | None = None) -> None:
+            later = waits.get(host_key(group[0].url)) if group else None  # (retry_at, why) from an earlier run
+            for n, entry in enumerate(group):
                 if stop.is_set():
                     return
                 if later is not None:
-                    path = archive_path(directory, entry.stem)
+                    folder = directory / entry.folder_name if entry.folder_name else directory
+                    path = archive_path(folder, entry.stem)
                     result = deferred_result(
                         entry.url, path, Deferred(entry.url, later[1], status=None, retry_at=later[0])
                     )
@@ -230,24 +266,61 @@ def sync(
                 if result.status == "deferred" and later is None:
                     later = (result.retry_at or "", result.error or "the server asked to wait")
                 with done_lock:
-                    results[index[id(entry)]] = result
+                    results[keys[n] if keys is not None else index[id(entry)]] = result
+                    if run is not None:
+                        run.results.append(result)
                     if on_result is not None:
                         on_result(result)
 
+        def blog_work(fetcher, number: int, blog: WatchEntry) -> None:
+            later = waits.get(host_key(blog.url))
+            if later is not None:  # the host asked an earlier run to wait: no request at all
+                plan = BlogPlan(blog, directory / blog.folder, previous=blog_states.get(blog.url) or {})
+                plan.error = f"{blog.url}: deferred: {later[1]}"
+                plan.posts = {u: p for u, p in _known_posts(plan.previous).items()}
+                run = BlogRun(plan)
+            else:
+                plan = plan_blog(
+                    fetcher,
+                    blog,
+                    directory,
+                    blog_states.get(blog.url),
+                    options.fetch,
+                    options.full_every,
+                    previous,
+                    on_note=options.on_note,
+                )
+                run = BlogRun(plan)
+            with done_lock:
+                runs[number] = run
+                planned["threads"] += len(plan.threads)
+                if on_plan is not None:
+                    on_plan(run)
+            if later is None and not stop.is_set():
+                keys = [(1, number, j) for j in range(len(plan.threads))]
+                work(fetcher, plan.threads, keys, run)
+
         config = options.fetch.fetch_config()
         with Fetcher(config, on_event=options.fetch.on_event, recorder=router, cancel=stop) as fetcher:
-            workers = max(1, min(options.jobs, len(ordered)))
+            workers = max(1, min(options.jobs, len(ordered) + len(blogs)))
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="threadkeep-sync") as pool:
-                futures = [pool.submit(work, fetcher, g) for g in ordered]
+                futures = [pool.submit(blog_work, fetcher, i, b) for i, b in enumerate(blogs)]
+                futures += [pool.submit(work, fetcher, g) for g in ordered]
                 for fut in futures:
                     fut.result()
-        report = SyncReport([results[i] for i in sorted(results)], started, now_iso(), time.monotonic() - t0)
-        report.planned = len(entries)
-        report.interrupted = stop.is_set() and len(results) < len(entries)
+        report = SyncReport([results[k] for k in sorted(results)], started, now_iso(), time.monotonic() - t0)
+        report.blogs = [r for r in runs if r is not None]
+        report.planned = planned["threads"]
+        report.interrupted = stop.is_set() and (len(results) < report.planned or None in runs)
         try:
             _save_state(directory, report)
         except ThreadkeepError as exc:  # a full disk: the summary still tells what was done
             report.state_error = f"{directory / STATE_NAME}: the state was not saved: {exc}"
+        try:
+            if blogs:
+                update_index(directory, report.results, [b.folder for b in blogs])
+        except ThreadkeepError as exc:
+            report.state_error = report.state_error or f"{directory / INDEX_NAME}: the index was not saved: {exc}"
     return report
 
 
@@ -282,13 +355,20 @@ def _save_state(directory: Path, report: SyncReport) -> None:
     for r in report.results:
         previous = threads.get(r.url) if isinstance(threads.get(r.url), dict) else {}
         threads[r.url] = {
-            "archive": r.archive.name,
+            "archive": r.archive.relative_to(directory).as_posix()
+            if r.archive.is_relative_to(directory)
+            else r.archive.name,
             "last_checked": r.checked_at,
             "last_result": r.status,
             "last_error": r.error,
             "last_success": r.checked_at if r.status not in ("failed", "deferred") else previous.get("last_success"),
             "retry_at": r.retry_at if r.status == "deferred" else None,
         }
+    blogs = _load_blogs(directory)
+    for run in report.blogs:
+        learned = run.plan.state()
+        if learned:
+            blogs[run.plan.entry.url] = learned
     state = {
         "version": 1,
         "last_run": {
@@ -298,5 +378,16 @@ def _save_state(directory: Path, report: SyncReport) -> None:
             "interrupted": report.interrupted,
         },
         "threads": threads,
+        "blogs": blogs,
     }
     write_atomic(path, json.dumps(state, indent=2, ensure_ascii=False) + "\n")
+
+
+def _load_blogs(directory: Path) -> dict[str, Any]:
+    """What earlier runs learned of each blog (sync.blog.BlogPlan.state), by the blog's URL."""
+    try:
+        state = json.loads(read_file(directory / STATE_NAME, "a state file", limit=64 * 1024 * 1024))
+        blogs = state.get("blogs") if isinstance(state, dict) else None
+    except (ThreadkeepError, ValueError, RecursionError):
+        return {}
+    return blogs if isinstance(blogs, dict) else {}

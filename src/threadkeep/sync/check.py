@@ -104,6 +104,8 @@ class ThreadResult:
     retry_at: str | None = None  # deferred: not before this time (ISO 8601 UTC)
     declared: int | None = None  # how many comments the page says the thread has
     held: int = 0  # how many of them this check found on the page (and what completes it)
+    title: str | None = None  # the archived thread's title (for DIR/index.json)
+    first_seen: str | None = None  # when the archive was first written (its first snapshot)
 
     def describe(self) -> str:
         """One line for `threadkeep update`: 'thread.json: 1 new comment, 1 edited (9 comments)'."""
@@ -182,7 +184,8 @@ def check_thread(
         if recorder is not None:
             recorder.abort()
         count = sum(1 for _ in old.all_comments()) if old is not None else 0
-        return ThreadResult(url, path, "unchanged", Changes(), count, not_modified=True, checked_at=checked_at)
+        result = ThreadResult(url, path, "unchanged", Changes(), count, not_modified=True, checked_at=checked_at)
+        return _titled(result, old)
     except BaseException:
         if recorder is not None:
             recorder.abort()
@@ -221,12 +224,20 @@ def _merge_and_write(path, capture, url, old, new, recorder, new_part, checked_a
         if recorder is not None:
             recorder.abort()
         count = sum(1 for _ in old.all_comments()) if old is not None else count
-        return _declared(ThreadResult(url, path, status, changes, count, checked_at=checked_at), new)
+        return _titled(_declared(ThreadResult(url, path, status, changes, count, checked_at=checked_at), new), old)
     if recorder is not None:
         recorder.close()
         _append_capture(new_part, capture)
     save_archive(thread, path)
-    return _declared(ThreadResult(url, path, status, changes, count, checked_at=checked_at), new)
+    return _titled(_declared(ThreadResult(url, path, status, changes, count, checked_at=checked_at), new), thread)
+
+
+def _titled(result: ThreadResult, thread) -> ThreadResult:
+    """The archive's title and first snapshot, for DIR/index.json."""
+    if thread is not None:
+        result.title = thread.article.title
+        result.first_seen = thread.snapshots[0].fetched_at if thread.snapshots else None
+    return result
 
 
 def _declared(result: ThreadResult, fetched) -> ThreadResult:

@@ -1,6 +1,6 @@
 """Blogger (blogspot.com and custom domains): the page (page.py), the post's comment feed that
-completes a thread the page does not hold whole (feed.py), and the "Back up content" export
-(export.py)."""
+completes a thread the page does not hold whole (feed.py), the "Back up content" export
+(export.py), and whole blogs: the posts feed and the blog-wide comment feed (discover.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from threadkeep.errors import InputError
 from threadkeep.html.page import Page
 from threadkeep.model import Article, Source, Thread
 from threadkeep.sites.base import Case, Completion, Extraction, Site
+from threadkeep.sites.blogger.discover import BloggerBlog, blog_base
 from threadkeep.sites.blogger.export import parse_atom_export
 from threadkeep.sites.blogger.feed import feed_tree, feed_url, merge_page_and_feed, next_start_index, parse_feed_page
 from threadkeep.sites.blogger.page import BloggerPage
@@ -112,6 +113,13 @@ class BloggerSite(BloggerPage, Site):
             seen.update(c.id for c in fp.comments)
         extraction.comments = merge_page_and_feed(extraction.comments, feed_tree(pages))
         extraction.complete = True
+
+    def blog(self, page: Page, ctx: Completion) -> BloggerBlog | None:
+        """A Blogger blog: its posts feed and its blog-wide comment feed, on the blog's host."""
+        if not self.matches(page):
+            return None
+        base = blog_base(page)
+        return BloggerBlog(base) if base else None
 
     def from_saved(self, raw: bytes, data: Any, url: str | None) -> Thread | None:
         """A comment feed saved as JSON (?alt=json), or one post of a "Back up content" export."""

@@ -22,7 +22,8 @@ comment's own is its byline. The author line and the date never stay in the text
 
 The parts: markup.py (the selectors, as data), nodes.py (finding comment elements), comment.py
 and content.py (one comment's fields and text), when.py (numeric dates in the page's order),
-post.py (the article), paging.py (comment pages, wpDiscuz's "load more", the REST API).
+post.py (the article), paging.py (comment pages, wpDiscuz's "load more", the REST API),
+discover.py (whole blogs: the REST API's posts and comments, the sitemaps, the feeds).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from threadkeep.model import Comment
 from threadkeep.sites.base import Completion, Extraction, Site
 from threadkeep.sites.wordpress.cases import CASES
 from threadkeep.sites.wordpress.comment import comment_of, dedupe_ids
+from threadkeep.sites.wordpress.discover import WordPressBlog, wordpress_blog
 from threadkeep.sites.wordpress.markup import COMMENT_ID, OTHER_GENERATORS
 from threadkeep.sites.wordpress.nodes import find_comment_nodes
 from threadkeep.sites.wordpress.paging import comments_from_rest, has_more_comments, more_comment_urls, rest_api_url
@@ -138,6 +140,10 @@ class WordPressSite(Site):
             post_id=post_id,
             external_comments=external,
         )
+
+    def blog(self, page: Page, ctx: Completion) -> WordPressBlog | None:
+        """A WordPress blog: the REST API, else its sitemaps, else its feed."""
+        return wordpress_blog(page) if self.matches(page) else None
 
     def complete(self, extraction: Extraction, page: Page, ctx: Completion) -> None:
         """Follow the comment pages; then the REST API where the thread is still incomplete (or asked)."""
