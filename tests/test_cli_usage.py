@@ -16,7 +16,10 @@ import pytest
 from corpus import SEED_PAGE, SEED_URL
 
 EXE = [sys.executable, "-m", "threadkeep"]
-COMMANDS = ["fetch", "show", "export", "reextract", "schema", "update", "sync", "diff", "sites", "extract-warc", "warc"]
+COMMANDS = [
+    "fetch", "show", "export", "reextract", "schema", "update", "sync", "discover", "diff", "sites",
+    "extract-warc", "warc",
+]  # fmt: skip
 
 
 def run(*args: str, columns: int = 100, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -57,3 +57,26 @@ def test_case_is_claimed_by_its_own_site_only(item):
     page = Page.from_bytes((SHARED / case.page).read_bytes(), case.url)
     claims = [s.name for s in registry() if s.name != "generic" and s.recognise(page) is not None]
     assert claims == ([] if site.name == "generic" else [site.name])
+
+
+def test_a_site_note_reaches_the_cli_as_an_event_it_can_print(capsys):
+    """A site's note ("WordPress REST API not used: …") is an event like the fetcher's: the CLI's
+    printer shows it with -v and passes over it without (it used to read .kind off a string)."""
+    from threadkeep.cli.ui import State, event_printer
+    from threadkeep.pipeline import FetchOptions
+    from threadkeep.sites.base import Completion
+
+    seen = []
+    Completion(None, FetchOptions(on_event=seen.append)).note("WordPress REST API not used: HTTP 404")
+    assert [(e.kind, str(e)) for e in seen] == [("note", "WordPress REST API not used: HTTP 404")]
+    printer = event_printer()
+    verbose = State.verbose
+    try:
+        State.verbose = False
+        printer(seen[0])
+        assert capsys.readouterr().err == ""
+        State.verbose = True
+        printer(seen[0])
+        assert capsys.readouterr().err == "threadkeep: WordPress REST API not used: HTTP 404\n"
+    finally:
+        State.verbose = verbose

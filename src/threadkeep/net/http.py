@@ -40,7 +40,8 @@ class FetchConfig:
 
 @dataclass
 class FetchEvent:
-    """Something the CLI may show with -v: kind is "retry", "redirect", "wait" or "robots"."""
+    """Something the CLI may show with -v: kind is "retry", "redirect", "wait", "robots", or
+    "note" (a site's remark: "WordPress REST API not used: …")."""
 
     kind: str
     url: str

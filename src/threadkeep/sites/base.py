@@ -123,8 +123,12 @@ class Completion:
             self.options.on_progress(what, done, total)
 
     def note(self, message: str) -> None:
+        """Something the user may want to know (shown with -v): an event of kind "note", like
+        the fetcher's own events (on_event receives FetchEvent objects only)."""
         if self.options.on_event is not None:
-            self.options.on_event(message)
+            from threadkeep.net.http import FetchEvent
+
+            self.options.on_event(FetchEvent("note", "", message))
 
 
 class Site:
