@@ -362,6 +362,7 @@ def report(res: dict) -> str:
         if "trafilatura" in tot:
             ratio = tot["trafilatura"] / tk
             checks.append(("corpus throughput >= 2x trafilatura", f"{ratio:.2f}x", ratio >= 2))
+            checks.append(("corpus throughput >= 3.5x trafilatura (issues 11, 12)", f"{ratio:.2f}x", ratio >= 3.5))
         out.append("")
         out.append(
             f"threadkeep spends {tk / tot['lxml.html parse']:.1f}x the bare parse; "
@@ -434,7 +435,7 @@ def report(res: dict) -> str:
         elif sync.get("output"):
             out += ["", "```", *sync["output"], "```"]
     if checks:
-        out += ["", "## Targets (issue 6)", "", "| target | this run | met |", "| --- | ---: | --- |"]
+        out += ["", "## Targets (issues 6, 11, 12)", "", "| target | this run | met |", "| --- | ---: | --- |"]
         out += [f"| {name} | {value} | {'yes' if ok else 'NO'} |" for name, value, ok in checks]
     return "\n".join(out) + "\n"
 
