@@ -83,3 +83,46 @@ def test_missing_path_and_file_in_the_way(archive_dir, tmp_path):
     r = run("export", str(archive_dir), "-f", "html", "-o", str(blocker))
     assert r.returncode == 2 and "not a directory" in r.stderr
     assert blocker.read_text() == "a file"
+
+
+def test_a_sync_dir_with_blog_folders_exports_every_thread_in_its_layout(tmp_path):
+    """`sync --blog` keeps a blog's threads in DIR/NAME/: a directory export takes them too (one
+    level down, not hidden folders, not deeper), keeps the layout, and links the index to them."""
+    import sqlite3
+
+    d = tmp_path / "threads"
+    (d / "msr-blog").mkdir(parents=True)
+    (d / ".hidden").mkdir()
+    (d / "msr-blog" / "deeper").mkdir()
+    assert run("fetch", str(SEED_PAGE), "--url", SEED_URL, "-o", str(d / "seed.json")).returncode == 0
+    post = d / "msr-blog" / "post.json"
+    post.write_bytes((d / "seed.json").read_bytes().replace(b"2016/09/researchspeak", b"2016/10/researchspeak"))
+    for hidden in (d / ".hidden" / "x.json", d / "msr-blog" / "deeper" / "y.json"):
+        hidden.write_bytes((d / "seed.json").read_bytes())
+    (d / "index.json").write_text('{"threads": []}', "utf-8")  # sync's listing, no archive
+
+    out = tmp_path / "html"
+    r = run("export", str(d), "-f", "html", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "2 thread pages" in r.stdout
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html")) == [
+        "index.html",
+        "msr-blog/post.html",
+        "seed.html",
+    ]
+    index = (out / "index.html").read_text("utf-8")
+    assert 'href="msr-blog/post.html"' in index and 'href="seed.html"' in index
+    assert 'href="../index.html"' in (out / "msr-blog" / "post.html").read_text("utf-8")
+
+    md = tmp_path / "md"
+    assert run("export", str(d), "-o", str(md)).returncode == 0
+    assert sorted(p.relative_to(md).as_posix() for p in md.rglob("*.md")) == ["msr-blog/post.md", "seed.md"]
+
+    db = tmp_path / "t.db"
+    assert run("export", str(d), "-f", "sqlite", "-o", str(db)).returncode == 0
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM threads").fetchone()[0] == 2
+    post.unlink()  # gone from the blog folder: its rows go on the next export
+    assert run("export", str(d), "-f", "sqlite", "-o", str(db)).returncode == 0
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM threads").fetchone()[0] == 1

@@ -1,7 +1,9 @@
 """`threadkeep export PATH`: find the archives, read them, hand them to an exporter, write the result.
 
-PATH is an archive or a directory of them (its `*.json` files, not its subdirectories, as `sync`
-lays them out). In a directory an archive that cannot be read is reported (one line) and left out,
+PATH is an archive or a directory of them, laid out as `sync` lays them out: its `*.json` files and
+those of its folders one level down (a kept blog's `DIR/NAME/`), never deeper, never hidden ones.
+Exports of a directory keep that layout (`OUT/NAME/post.html`, `OUT/NAME/post.md`).
+In a directory an archive that cannot be read is reported (one line) and left out,
 the others are exported, and the run ends with exit code 1; a single archive that cannot be read
 is an input error (exit 2). Every file is written atomically (store.write_atomic); the SQLite
 database is updated in transactions (export/sqlite.py).
@@ -38,21 +40,36 @@ def find_archives(path: Path, *, skip: tuple[Path, ...] = ()) -> tuple[list[Path
     path = Path(path)
     if path.is_dir():
         skipped = {p.resolve() for p in skip}
-        files = sorted(
+        folders = [path, *sorted(p for p in path.iterdir() if not p.name.startswith(".") and _is_folder(p))]
+        files = [
             p
-            for p in path.iterdir()
+            for folder in folders
+            for p in sorted(folder.iterdir())
             if p.suffix == ".json"
             and not p.name.startswith(".")
             and p.name != "index.json"  # a sync DIR's listing (threadkeep.sync.index), not an archive
             and p.is_file()
             and p.resolve() not in skipped
-        )
+        ]
         if not files:
-            raise InputError(f"{path}: no archives (*.json) in this directory")
+            raise InputError(f"{path}: no archives (*.json) in this directory or its folders")
         return files, path
     if not path.exists():
         raise InputError(f"{path}: no such file or directory")
     return [path], None
+
+
+def _is_folder(p: Path) -> bool:
+    """A real folder (a link to one elsewhere is not followed: sync never makes one)."""
+    return p.is_dir() and not p.is_symlink()
+
+
+def relative_name(archive: Path, directory: Path) -> Path:
+    """Where an archive sits in the directory it was found in (`post.json`, `NAME/post.json`)."""
+    try:
+        return archive.relative_to(directory)
+    except ValueError:
+        return Path(archive.name)
 
 
 class _Reader:
@@ -133,7 +150,9 @@ def export_path(
 
     n = 0
     for archive, thread in reader:
-        write_atomic(output / f"{archive.stem}.md", to_markdown(thread))
+        target = output / relative_name(archive, directory).with_suffix(".md")
+        target.parent.mkdir(exist_ok=True)
+        write_atomic(target, to_markdown(thread))
         n += 1
     return ExportResult(f"{output}: {n:,} Markdown files", reader.failed)
 
@@ -144,8 +163,11 @@ def _html_pages(reader: _Reader, output: Path) -> ExportResult:
 
     entries: list[IndexEntry] = []
     for archive, thread in reader:
-        name = page_name(archive)
-        write_atomic(output / name, to_html(thread, index_href="index.html"))
+        folder = relative_name(archive, reader.directory).parent  # "." or a blog's NAME
+        name = (folder / page_name(archive)).as_posix()
+        (output / folder).mkdir(exist_ok=True)
+        up = "../" * len(folder.parts)
+        write_atomic(output / name, to_html(thread, index_href=f"{up}index.html"))
         for c in thread.all_comments():  # the index needs only counts and titles: keep little
             c.html = c.text = ""
         thread.article.html = thread.article.text = ""

@@ -390,7 +390,7 @@ def export_sqlite(
         if directory is not None:
             root = Path(directory).resolve()
             for archive, (tid, _) in known.items():
-                if archive not in seen and Path(archive).parent == root:
+                if archive not in seen and root in Path(archive).parents[:2]:  # DIR/x.json, DIR/NAME/x.json
                     with db.atomic():
                         _delete_thread(db, tid)
                     report.removed += 1
