@@ -141,6 +141,22 @@ def test_sync_progress_at_60_columns_keeps_its_count_and_clock(server, tmp_path)
     assert "3 threads: 3 new archives" in s.text
 
 
+def test_blog_sync_progress_counts_posts_discovered_and_fits_60_columns(server, tmp_path):
+    """sync --blog on a terminal: the bar's total grows as the blog says how many threads it
+    checks, "N posts discovered" beside it; at 60 columns the count and clock stay whole."""
+    from blogs import RssBlog
+
+    RssBlog(server, posts=4)
+    s = on_tty("sync", "--blog", server.url("/"), "--dir", str(tmp_path / "d"), "--delay", "0.3", cols=60, rows=10)
+    assert s.code == 0, s.text
+    frames = [f for f in re.split(r"[\r\n]", ANSI.sub("", s.raw)) if f.startswith("syncing")]
+    assert frames, s.raw
+    assert all(len(f) <= 60 for f in frames), frames
+    assert any(re.search(r" [0-4]/4 0:00:\d\d", f) for f in frames), frames  # the count and the clock
+    assert any("4 posts discovered" in f for f in frames), frames
+    assert f"{server.host}:{server.port}: 4 posts, 4 new archives" in s.text  # the blog's line after the bar
+
+
 # ----------------------------------------------------------------------------- pager
 
 
