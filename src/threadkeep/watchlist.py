@@ -126,19 +126,25 @@ def _read_toml(path: Path, text: str) -> list[WatchEntry]:
     out = []
     for i, t in enumerate(threads, start=1):
         where = f"{path}: thread {i}"
-        if not isinstance(t, dict):
-            raise InputError(f"{where}: not a table")
-        extra = set(t) - {"url", "comments", "name"}
-        if extra:
-            raise InputError(f"{where}: unknown key {sorted(extra)[0]!r} (expected url, comments, name)")
-        comments = t.get("comments", defaults.get("comments", "auto"))
-        if comments not in COMMENT_MODES:
-            raise InputError(f"{where}: comments must be one of {', '.join(COMMENT_MODES)}, not {comments!r}")
-        name = t.get("name")
-        if name is not None and (not isinstance(name, str) or not name.strip()):
-            raise InputError(f"{where}: name must be a non-empty string")
+        comments, name = _table_common(where, t, ("url", "comments", "name"), defaults)
         out.append(WatchEntry(_check_url(t.get("url"), where), comments, name))
     return out + _read_blogs(path, data.get("blog") or [], defaults)
+
+
+def _table_common(where: str, table: Any, keys: tuple[str, ...], defaults: dict) -> tuple[str, str | None]:
+    """A [[thread]] or [[blog]] table's checks: a table of known keys; its comments and name."""
+    if not isinstance(table, dict):
+        raise InputError(f"{where}: not a table")
+    extra = set(table) - set(keys)
+    if extra:
+        raise InputError(f"{where}: unknown key {sorted(extra)[0]!r} (expected {', '.join(keys)})")
+    comments = table.get("comments", defaults.get("comments", "auto"))
+    if comments not in COMMENT_MODES:
+        raise InputError(f"{where}: comments must be one of {', '.join(COMMENT_MODES)}, not {comments!r}")
+    name = table.get("name")
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        raise InputError(f"{where}: name must be a non-empty string")
+    return comments, name
 
 
 def _read_blogs(path: Path, blogs: Any, defaults: dict) -> list[WatchEntry]:
@@ -149,17 +155,7 @@ def _read_blogs(path: Path, blogs: Any, defaults: dict) -> list[WatchEntry]:
     out = []
     for i, b in enumerate(blogs, start=1):
         where = f"{path}: blog {i}"
-        if not isinstance(b, dict):
-            raise InputError(f"{where}: not a table")
-        extra = set(b) - {"url", "comments", "name", "since"}
-        if extra:
-            raise InputError(f"{where}: unknown key {sorted(extra)[0]!r} (expected url, name, since, comments)")
-        comments = b.get("comments", defaults.get("comments", "auto"))
-        if comments not in COMMENT_MODES:
-            raise InputError(f"{where}: comments must be one of {', '.join(COMMENT_MODES)}, not {comments!r}")
-        name = b.get("name")
-        if name is not None and (not isinstance(name, str) or not name.strip()):
-            raise InputError(f"{where}: name must be a non-empty string")
+        comments, name = _table_common(where, b, ("url", "name", "since", "comments"), defaults)
         since = b.get("since")
         if since is not None:
             since = utc_instant(since.isoformat() if hasattr(since, "isoformat") else since)

@@ -325,12 +325,18 @@ def sync(
 
 
 def _load_state(directory: Path) -> dict[str, Any]:
+    """What earlier runs learned of each thread, by its URL."""
+    return _state_part(directory, "threads")
+
+
+def _state_part(directory: Path, key: str) -> dict[str, Any]:
+    """One part of DIR's state file ({} when there is none, or it cannot be read)."""
     try:
         state = json.loads(read_file(directory / STATE_NAME, "a state file", limit=64 * 1024 * 1024))
-        threads = state.get("threads") if isinstance(state, dict) else None
+        part = state.get(key) if isinstance(state, dict) else None
     except (ThreadkeepError, ValueError, RecursionError):
         return {}
-    return threads if isinstance(threads, dict) else {}
+    return part if isinstance(part, dict) else {}
 
 
 def _host_waits(threads: dict[str, Any], now: str) -> dict[str, tuple[str, str]]:
@@ -385,9 +391,4 @@ def _save_state(directory: Path, report: SyncReport) -> None:
 
 def _load_blogs(directory: Path) -> dict[str, Any]:
     """What earlier runs learned of each blog (sync.blog.BlogPlan.state), by the blog's URL."""
-    try:
-        state = json.loads(read_file(directory / STATE_NAME, "a state file", limit=64 * 1024 * 1024))
-        blogs = state.get("blogs") if isinstance(state, dict) else None
-    except (ThreadkeepError, ValueError, RecursionError):
-        return {}
-    return blogs if isinstance(blogs, dict) else {}
+    return _state_part(directory, "blogs")
