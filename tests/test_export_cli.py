@@ -126,3 +126,11 @@ def test_a_sync_dir_with_blog_folders_exports_every_thread_in_its_layout(tmp_pat
     assert run("export", str(d), "-f", "sqlite", "-o", str(db)).returncode == 0
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT count(*) FROM threads").fetchone()[0] == 1
+
+
+def test_sync_index_given_as_an_archive_says_what_it_is(tmp_path):
+    index = tmp_path / "index.json"
+    index.write_text('{"version": 1, "updated": "2026-12-01T00:00:00Z", "threads": []}', "utf-8")
+    r = run("show", str(index))
+    assert r.returncode == 2
+    assert r.stderr.strip().endswith("a collection's index (sync's index.json), not an archive")

@@ -64,6 +64,8 @@ def check_archive(data: Any, name: str) -> None:
     """Raise ArchiveError unless data is an archive this version can read."""
     if not isinstance(data, dict):
         raise ArchiveError(f"{name}: not a threadkeep archive (the JSON is not an object)")
+    if "schema_version" not in data and isinstance(data.get("threads"), list) and "version" in data:
+        raise ArchiveError(f"{name}: a collection's index (sync's index.json), not an archive")
     version = data.get("schema_version")
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
         raise ArchiveError(
