@@ -9,12 +9,16 @@ import re
 
 import pytest
 
-from corpus import SHARED
+from corpus import SHARED, needs_corpus
 from threadkeep import extract
 from threadkeep.sites.blogger.script import NotLiteral, js_literal
 
 PAGE = SHARED / "corpus2" / "pages" / "thefischbowl.blogspot.com_2012-10_backwards.html"
-GOLD = json.loads((SHARED / "corpus2" / "gold" / "thefischbowl.blogspot.com_2012-10_backwards.json").read_text())
+GOLD_FILE = SHARED / "corpus2" / "gold" / "thefischbowl.blogspot.com_2012-10_backwards.json"
+
+
+def gold() -> dict:
+    return json.loads(GOLD_FILE.read_text())
 
 
 def test_js_literal_reads_blogger_escapes():
@@ -30,21 +34,23 @@ def shape(thread):
     return [(c.author.name, index.get(c.parent_id)) for c in comments]
 
 
+@needs_corpus
 def test_script_items_give_ids_parents_and_exact_times():
     thread = extract(PAGE.read_bytes())
-    assert shape(thread) == [(g["author"], g["parent"]) for g in GOLD["comments"]]
+    assert shape(thread) == [(g["author"], g["parent"]) for g in gold()["comments"]]
     first = next(iter(thread.all_comments()))
     assert first.id == "5524387235224778622"
     assert first.published.startswith("2012-10-28T23:33:38")  # 5:33 PM at UTC-6, to the second
 
 
+@needs_corpus
 def test_rendered_list_when_the_script_is_gone():
     html = PAGE.read_text("utf-8", errors="replace")
     html = re.sub(r"var items = \[", "var gone = [", html)
     thread = extract(html)
-    assert shape(thread) == [(g["author"], g["parent"]) for g in GOLD["comments"]]
+    assert shape(thread) == [(g["author"], g["parent"]) for g in gold()["comments"]]
     texts = [c.text for c in thread.all_comments()]
-    assert all(" ".join(t.split()).startswith(g["text_start"]) for t, g in zip(texts, GOLD["comments"], strict=True))
+    assert all(" ".join(t.split()).startswith(g["text_start"]) for t, g in zip(texts, gold()["comments"], strict=True))
 
 
 def test_classic_template_variants():
