@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from corpus import SEED_PAGE, SHARED
+from corpus import SEED_PAGE, SHARED, needs_corpus
 from threadkeep.html.counts import declared_count, read_count
 from threadkeep.html.page import Page
 from threadkeep.model import Thread
@@ -60,6 +60,7 @@ def _page_says(name: str) -> int | None:
     return max(numbers) if numbers else None
 
 
+@needs_corpus
 def test_declared_counts_on_corpus2_agree_with_the_gold():
     """Where the gold says what the page declares, the reader finds that number, or nothing;
     never a different one."""
@@ -77,6 +78,7 @@ def test_declared_counts_on_corpus2_agree_with_the_gold():
     assert agree >= 15 and wrong == 0
 
 
+@needs_corpus
 def test_the_archive_says_the_declared_count_and_old_readers_accept_it(tmp_path):
     from threadkeep.inputs import archive_file
 
@@ -92,6 +94,7 @@ def test_the_archive_says_the_declared_count_and_old_readers_accept_it(tmp_path)
     assert Thread.from_dict(d).declared is None and Thread.from_dict(d).shortfall() == 0
 
 
+@needs_corpus
 def test_fetch_warns_in_one_line_and_strict_fails(tmp_path):
     out = tmp_path / "t.json"
     r = run("fetch", str(TWITPIC), "-o", str(out))
@@ -111,6 +114,7 @@ def test_a_complete_thread_warns_nothing(tmp_path):
     assert d["stats"]["declared"] == d["stats"]["comments"] == 8  # the page's "8 comments:"
 
 
+@needs_corpus
 def test_sync_warns_per_short_thread_and_strict_exits_1(server, tmp_path):
     server.route("/robots.txt", status=404)
     server.route("/twitpic.html", TWITPIC.read_bytes(), headers={"Content-Type": "text/html; charset=utf-8"})

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from corpus import SHARED
+from corpus import SHARED, needs_corpus
 from threadkeep import extract
 from threadkeep.inputs import archive_file
 
 CORPUS2 = SHARED / "corpus2" / "pages"
 
 
+@needs_corpus
 @pytest.mark.parametrize(
     ("page", "count", "first_author", "first_text"),
     [
@@ -31,6 +32,7 @@ def test_disqus_fallback_list_is_read_on_a_wordpress_page(page, count, first_aut
     assert thread.external_comments is not None and thread.external_comments.service == "disqus"
 
 
+@needs_corpus
 def test_disqus_fallback_pingbacks_keep_the_linking_posts_title():
     thread = archive_file(str(CORPUS2 / "mashable.com_2010-08_how-not-to-ask-someone-out-online.html"))
     pingbacks = [c for c in thread.all_comments() if c.kind == "pingback"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from corpus import CORPUS, REPO, SHARED
+from corpus import CORPUS, REPO, SHARED, needs_corpus
 from threadkeep.evaluate import evaluate_corpus, gold_totals, unmet
 from threadkeep.model import Author, Comment
 from threadkeep.scoring import field_percents, same_date, score_page
@@ -96,6 +96,7 @@ def test_duplicated_texts_are_matched_in_order():
     assert s.found == 2 and s.authors == 2
 
 
+@needs_corpus
 def test_the_old_corpus_keeps_its_shape_and_its_gold_pages_are_exact():
     results = evaluate_corpus(CORPUS, [GOLD])
     assert [r.file for r in results if not r.ok] == []
@@ -104,6 +105,7 @@ def test_the_old_corpus_keeps_its_shape_and_its_gold_pages_are_exact():
     assert [r.file for r in scored if not r.score.exact] == []
 
 
+@needs_corpus
 def test_corpus2_meets_its_floors():
     results = evaluate_corpus(CORPUS2)
     total, pages, _exact = gold_totals(results)
@@ -113,6 +115,7 @@ def test_corpus2_meets_its_floors():
     assert len(negatives) == 3 and all(r.found[0] == 0 for r in negatives)
 
 
+@needs_corpus
 def test_the_command_prints_the_tables_and_fails_below_a_threshold():
     cmd = [sys.executable, "-m", "threadkeep.evaluate", str(CORPUS2)]
     r = subprocess.run([*cmd, "--min", "found=100.1"], capture_output=True, timeout=300, text=True)

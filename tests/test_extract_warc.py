@@ -18,7 +18,7 @@ import pytest
 from lxml import html as lxml_html
 from warcio.archiveiterator import ArchiveIterator
 
-from corpus import CORPUS
+from corpus import CORPUS, needs_corpus, require
 from threadkeep.bulk.make import PageRecord, pages_in, write_warc
 from threadkeep.bulk.prefilter import may_hold_comments
 from threadkeep.bulk.run import RunOptions, expand_inputs, run
@@ -74,6 +74,7 @@ def _esc(text: str) -> str:
 @pytest.fixture(scope="module")
 def corpus_warcs(tmp_path_factory):
     """Two WARCs: every corpus page (gzip), and the comment-free cuts (plain); and per URL what fetch gives."""
+    require()  # every test using these needs the real-page corpus
     base = tmp_path_factory.mktemp("warcs")
     pages = pages_in(CORPUS)
     cuts_dir = base / "cuts"
@@ -274,6 +275,7 @@ def test_sigkill_mid_run_then_rerun_holds_each_thread_once(corpus_warcs, tmp_pat
     assert not [p for p in out.iterdir() if p.name.endswith(".part")]
 
 
+@needs_corpus
 def test_warc_command_and_an_arc_file(tmp_path):
     pages = tmp_path / "pages"
     pages.mkdir()
@@ -340,6 +342,7 @@ def test_content_encoding_and_chunking_are_removed(tmp_path):
         assert [r.body for r in http_responses(path, reader=reader)] == [page], reader
 
 
+@needs_corpus
 def test_the_prefilter_without_ahocorasick_says_the_same(monkeypatch):
     from threadkeep.bulk import prefilter
 

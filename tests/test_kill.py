@@ -195,11 +195,17 @@ def test_sigkill_during_a_180_thread_blog_run_then_the_next_run_completes_it(mak
             load_archive(p)  # JSON + schema: raises on a torn or invalid file
         return len(found)
 
+    # how long a whole first run takes here, so that the kills fall inside one whatever the
+    # machine's speed (a fixed 0.3-4 s missed most runs on a quiet machine)
+    started = time.monotonic()
+    subprocess.run(argv, capture_output=True, timeout=300, check=True)
+    whole = time.monotonic() - started
+    shutil.rmtree(out)
     rng = random.Random(20261216)
     counts, interrupted = [], 0
     for _ in range(BLOG_KILLS):
         proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        time.sleep(rng.uniform(0.3, 4.0))
+        time.sleep(rng.uniform(0.15, 0.85) * whole)
         if proc.poll() is None:
             interrupted += 1
         proc.send_signal(signal.SIGKILL)

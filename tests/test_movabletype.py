@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 
-from corpus import SHARED
+from corpus import SHARED, needs_corpus
 from threadkeep import extract
 
 PAGES = SHARED / "corpus2" / "pages"
 
 
+@needs_corpus
 def test_sibling_footers_without_the_generator_line():
     html = (PAGES / "crazyauntpurl.com_2012-09_its-hot-but-knitting.html").read_text("utf-8", errors="replace")
     html = re.sub(r"<meta[^>]*generator[^>]*>", "", html, flags=re.IGNORECASE)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus import SHARED
+from corpus import SHARED, needs_corpus
 from threadkeep import extract
 from threadkeep.errors import ThreadkeepError
 from threadkeep.inputs import archive_file
@@ -63,6 +63,7 @@ INPUTS = sorted(
 )
 
 
+@needs_corpus
 def test_every_input_under_shared_gives_an_archive_or_one_error_line():
     assert len(INPUTS) > 100
     for path in INPUTS:
