@@ -109,3 +109,12 @@ def archive_path(directory: str | Path, stem: str) -> Path:
     if path.parent != directory or path.name != f"{stem}.json":
         raise InputError(f"{stem!r}: not a safe archive name")
     return path
+
+
+INDEX_NAME = "index.json"  # a sync DIR's listing (threadkeep.sync.index), not an archive
+
+
+def is_archive_file(p: Path) -> bool:
+    """Whether a file in a sync DIR (or one of its blog folders) is an archive: `*.json`, not
+    hidden (the state, temporaries), not the collection's index."""
+    return p.suffix == ".json" and not p.name.startswith(".") and p.name != INDEX_NAME and p.is_file()

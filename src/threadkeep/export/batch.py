@@ -19,6 +19,7 @@ from pathlib import Path
 
 from threadkeep.errors import InputError, ThreadkeepError
 from threadkeep.model import Thread
+from threadkeep.paths import is_archive_file
 
 ONE_ARCHIVE_FORMATS = ("json", "tree")
 TABLE_FORMATS = ("csv", "jsonl", "parquet")
@@ -45,11 +46,7 @@ def find_archives(path: Path, *, skip: tuple[Path, ...] = ()) -> tuple[list[Path
             p
             for folder in folders
             for p in sorted(folder.iterdir())
-            if p.suffix == ".json"
-            and not p.name.startswith(".")
-            and p.name != "index.json"  # a sync DIR's listing (threadkeep.sync.index), not an archive
-            and p.is_file()
-            and p.resolve() not in skipped
+            if is_archive_file(p) and p.resolve() not in skipped
         ]
         if not files:
             raise InputError(f"{path}: no archives (*.json) in this directory or its folders")

@@ -213,8 +213,12 @@ class Page:
         html = self.html
         return any(all(t in html for t in tokens) and all(self._has_tag(t) for t in tags) for tokens, tags in needs)
 
+    @cached_property
+    def _tags_seen(self) -> dict[str, bool]:
+        return {}
+
     def _has_tag(self, tag: str) -> bool:
-        known = self.__dict__.setdefault("_tags_seen", {})
+        known = self._tags_seen
         if tag not in known:
             known[tag] = next(self.tree.iter(tag), None) is not None
         return known[tag]

@@ -137,6 +137,11 @@ def _element_comment(page: Page, el, ids: CommentIds) -> Comment | None:
                 break
     link = _value(props["url"][0]) if "url" in props else None
     own = el.get("itemid") or el.get("resource") or el.get("about") or el.get("id")
+    return _comment(page, ids, own, text, html, name, url, published, link)
+
+
+def _comment(page: Page, ids: CommentIds, own, text: str, html: str, name, url, published, link) -> Comment:
+    """The Comment a schema.org Comment item describes (microdata, RDFa or JSON-LD alike)."""
     return Comment(
         id=ids.make(own, name, published, text),
         text=text,
@@ -215,14 +220,7 @@ def _json_comment(page: Page, obj: dict, ids: CommentIds) -> Comment | None:
     published = next((p for k in _DATES if (p := _when(_text(obj.get(k)), page.languages))), None)
     link = obj.get("url") if isinstance(obj.get("url"), str) else None
     own = obj.get("@id") if isinstance(obj.get("@id"), str) else None
-    return Comment(
-        id=ids.make(own, name, published, text),
-        text=text,
-        html=html,
-        author=make_author(clean_author(name), page.absolute(url)),
-        published=published,
-        permalink=page.absolute(link),
-    )
+    return _comment(page, ids, own, text, html, name, url, published, link)
 
 
 def _json_comments(page: Page) -> list[Comment]:

@@ -50,6 +50,13 @@ class Budget:
             waits.append(SLICE)
         return min(waits) if waits else None
 
+    def capped(self, timeout: float | None) -> float | None:
+        """timeout, no longer than what is left before the deadline (at least 10 ms)."""
+        if self.deadline is None:
+            return timeout
+        left = max(0.01, self.deadline - time.monotonic())
+        return left if timeout is None else min(timeout, left)
+
 
 def current() -> Budget | None:
     return getattr(_local, "budget", None)
@@ -91,9 +98,7 @@ class _Stream(httpcore.NetworkStream):
         b = current()
         if b is not None:
             b.wait_for(None)  # cancelled or past the deadline: not another byte
-            if b.deadline is not None:
-                left = max(0.01, b.deadline - time.monotonic())
-                timeout = left if timeout is None else min(timeout, left)
+            timeout = b.capped(timeout)
         self._inner.write(buffer, timeout)
 
     def close(self) -> None:
@@ -101,9 +106,8 @@ class _Stream(httpcore.NetworkStream):
 
     def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore.NetworkStream:
         b = current()
-        if b is not None and b.deadline is not None:
-            left = max(0.01, b.deadline - time.monotonic())
-            timeout = left if timeout is None else min(timeout, left)
+        if b is not None:
+            timeout = b.capped(timeout)
         return _Stream(self._inner.start_tls(ssl_context, server_hostname, timeout))
 
     def get_extra_info(self, info: str):
@@ -118,9 +122,7 @@ class _Backend(httpcore.NetworkBackend):
         b = current()
         if b is not None:
             b.wait_for(None)  # cancelled or past the deadline: no new connection
-            if b.deadline is not None:
-                left = max(0.01, b.deadline - time.monotonic())
-                timeout = left if timeout is None else min(timeout, left)
+            timeout = b.capped(timeout)
         try:
             stream = self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
         except httpcore.ConnectTimeout:

@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from threadkeep.errors import ThreadkeepError
+from threadkeep.paths import INDEX_NAME, is_archive_file
 from threadkeep.store import load_archive, read_file, write_atomic
 from threadkeep.timefmt import now_iso
-
-INDEX_NAME = "index.json"
 
 
 def _archives(directory: Path, folders: list[str]) -> dict[str, Path]:
@@ -31,7 +30,7 @@ def _archives(directory: Path, folders: list[str]) -> dict[str, Path]:
         if not folder.is_dir():
             continue
         for p in folder.iterdir():
-            if p.suffix == ".json" and not p.name.startswith(".") and p.name != INDEX_NAME and p.is_file():
+            if is_archive_file(p):
                 out[p.relative_to(directory).as_posix()] = p
     return out
 
