@@ -43,7 +43,7 @@ def _classes(el) -> list[str]:
 
 
 def story_year(page: Page) -> int | None:
-    for href in (page.url, *(link.get("href") for link in page.tree.iter("link") if link.get("rel") == "canonical")):
+    for href in (page.url, *page.links("canonical")):
         m = _STORY_YEAR.search(href or "")
         if m:
             return 2000 + int(m.group(1))

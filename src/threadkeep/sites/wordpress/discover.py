@@ -33,11 +33,10 @@ _OFF = (400, 401, 403, 404, 405, 410, 501)  # the API is not there for us; anoth
 
 
 def api_root(page) -> str:
-    for el in page.tree.iter("link"):
-        if el.get("rel") == "https://api.w.org/" and el.get("href"):
-            root = page.absolute(el.get("href"))
-            if root:
-                return root
+    for href in page.links("https://api.w.org/"):
+        root = page.absolute(href) if href else None
+        if root:
+            return root
     return origin(page.url or "") + "/wp-json/"
 
 

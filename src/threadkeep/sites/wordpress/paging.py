@@ -52,11 +52,7 @@ def comment_page_urls(page: Page) -> list[str]:
 def _comment_page_urls(page: Page, hrefs: list[str]) -> list[str]:
     """comment_page_urls() from the page's paging hrefs (`_paging_hrefs`)."""
     own = page.url or ""
-    canonical = None
-    for el in page.tree.iter("link"):  # the first //link[@rel="canonical"][@href]
-        if el.get("rel") == "canonical" and el.get("href") is not None:
-            canonical = page.absolute(el.get("href"))
-            break
+    canonical = next((page.absolute(href) for href in page.links("canonical")), None)
     bases = {_post_base(u) for u in (own, canonical) if u}
     current = _comment_page_no(own or canonical or "")
     seen: dict[str, int] = {}

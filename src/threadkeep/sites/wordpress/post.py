@@ -40,11 +40,10 @@ def find_post_id(page: Page) -> str | None:
     # Tag walks (lxml filters by tag in C, and a walk stops at its answer) in the order and with
     # the tests of the `//link[@rel="shortlink"][@href]`, `//body[@class]`, ... queries they replace.
     tree = page.tree
-    for el in tree.iter("link"):
-        if el.get("rel") == "shortlink" and el.get("href") is not None:
-            m = SHORTLINK_P.search(el.get("href"))
-            if m:
-                return m.group(1)
+    for href in page.links("shortlink"):
+        m = SHORTLINK_P.search(href)
+        if m:
+            return m.group(1)
     for el in tree.iter("body"):
         raw = el.get("class")
         if raw is not None:
@@ -216,7 +215,7 @@ def post_article(page: Page, post_id: str | None, nodes: list[CommentNode]) -> t
         label = text_of(a)
         if label and label not in labels and _outside(a, comment_els):
             labels.append(label)
-    canonical = next((el.get("href") for el in page.tree.iter("link") if el.get("rel") == "canonical"), None)
+    canonical = next((el.get("href") for el in page.link_elements if el.get("rel") == "canonical"), None)
     article = Article(
         title=title or None,
         author=author,
